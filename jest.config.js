@@ -1,0 +1,29 @@
+// Two tiers: `unit` runs pure domain logic with no I/O; `integration` runs against the
+// real local stack (Kafka, FerretDB, PostgreSQL, the OpenID provider and the SMTP sink)
+// that scripts/stack.sh starts.
+const moduleNameMapper = {
+  '^@team-access/([a-z-]+)$': '<rootDir>/libs/$1/src',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'],
+      moduleNameMapper,
+      transform,
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      moduleNameMapper,
+      transform,
+      testTimeout: 120000,
+    },
+  ],
+};
