@@ -4,9 +4,11 @@
 const moduleNameMapper = {
   '^@team-access/([a-z-]+)$': '<rootDir>/libs/$1/src',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 module.exports = {
+  // Integration tests start servers and wait for Kafka consumer groups to settle.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -23,7 +25,6 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
-      testTimeout: 120000,
     },
   ],
 };
