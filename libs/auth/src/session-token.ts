@@ -1,4 +1,4 @@
-import { importJWK, JWK, jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import { importJWK, JWK, jwtVerify, KeyLike, SignJWT, errors as joseErrors } from 'jose';
 import { DomainError } from '@team-access/contracts';
 
 export const ORGANIZATION_PERMISSIONS = ['view_organization', 'audit_history'] as const;
@@ -25,7 +25,7 @@ const CLOCK_TOLERANCE_SECONDS = 120;
 
 export class SessionTokenSigner {
   private constructor(
-    private readonly key: CryptoKey | Uint8Array,
+    private readonly key: KeyLike | Uint8Array,
     private readonly keyId: string,
     private readonly lifetimeSeconds: number,
   ) {}
@@ -61,7 +61,7 @@ export class SessionTokenSigner {
 }
 
 export class SessionTokenVerifier {
-  private constructor(private readonly key: CryptoKey | Uint8Array) {}
+  private constructor(private readonly key: KeyLike | Uint8Array) {}
 
   static async fromJwk(jwk: JWK): Promise<SessionTokenVerifier> {
     const { d: _privatePart, ...publicJwk } = jwk;
