@@ -96,6 +96,11 @@ async function toNewEvent<TEvent extends DomainEvent>(
   codec: EventCodec<TEvent>,
   context: CommandContext,
 ): Promise<NewEvent> {
+  return withMetadata(event, await codec.encode(streamId, event), context);
+}
+
+/** Wraps an event's stored data with fresh metadata from the command context. */
+export function withMetadata(event: DomainEvent, data: unknown, context: CommandContext): NewEvent {
   const metadata: EventMetadata = {
     eventId: randomUUID(),
     correlationId: context.correlationId,
@@ -104,5 +109,5 @@ async function toNewEvent<TEvent extends DomainEvent>(
     organizationId: context.organizationId,
     occurredAt: context.now().toISOString(),
   };
-  return { type: event.type, schemaVersion: event.schemaVersion, data: await codec.encode(streamId, event), metadata };
+  return { type: event.type, schemaVersion: event.schemaVersion, data, metadata };
 }

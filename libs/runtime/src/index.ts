@@ -1,1 +1,4 @@
 export * from './command-handling';
+export * from './replies';
+export * from './service-config';
+export * from './tokens';
