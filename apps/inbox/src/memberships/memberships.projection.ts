@@ -1,36 +1,28 @@
 import { InboxEvent } from '@team-access/contracts';
-
-/** One MongoDB write aimed at a logical collection; the projection runner maps it to the versioned one. */
-export interface ProjectionWrite {
-  collection: 'inboxes' | 'memberships';
-  filter: Record<string, unknown>;
-  update: Record<string, unknown>;
-  upsert: boolean;
-}
-
-export interface PositionedInboxEvent {
-  event: InboxEvent;
-  position: number;
-  occurredAt: string;
-}
+import { RecordedEvent } from '@team-access/event-store';
+import { mongo } from 'mongoose';
+import { Projection, WriteOp } from '@team-access/projections';
+import { INBOX_PROJECTION } from './memberships.read-models';
 
 /**
- * Read models of the inbox service. Every document stores the position of the last event applied
- * (`lastPosition`), and every update is guarded by it, so a replayed event changes nothing.
+ * Read models of the inbox service: `inboxes` and `memberships`. The runner adds the
+ * `lastPosition` guard to every write, so a replayed event changes nothing.
+ * Events reach it with personal data already opened (see decodingEventStore).
  */
-export function projectInboxEvent({ event, position, occurredAt }: PositionedInboxEvent): ProjectionWrite[] {
-  const notYetApplied = { lastPosition: { $lt: position } };
+export function projectInboxEvent(recorded: RecordedEvent): WriteOp[] {
+  const event = { type: recorded.type, data: recorded.data } as InboxEvent;
+  const occurredAt = recorded.metadata.occurredAt;
 
   switch (event.type) {
     case 'inbox.inbox.created':
       return [
         {
           collection: 'inboxes',
-          filter: { _id: event.data.inboxId, ...notYetApplied },
-          update: {
-            $set: { organizationId: event.data.organizationId, name: event.data.name, createdAt: occurredAt, lastPosition: position },
+          updateOne: {
+            filter: byId(event.data.inboxId),
+            update: { $set: { organizationId: event.data.organizationId, name: event.data.name, createdAt: occurredAt } },
+            upsert: true,
           },
-          upsert: true,
         },
       ];
 
@@ -38,22 +30,24 @@ export function projectInboxEvent({ event, position, occurredAt }: PositionedInb
       return [
         {
           collection: 'memberships',
-          filter: { _id: event.data.memberId, ...notYetApplied },
-          update: {
-            $set: {
-              organizationId: event.data.organizationId,
-              inboxId: event.data.inboxId,
-              inboxName: event.data.inboxName,
-              loginName: event.data.loginName,
-              tier: event.data.tier,
-              role: event.data.role,
-              status: 'invited',
-              userId: null,
-              invitedAt: occurredAt,
-              lastPosition: position,
+          updateOne: {
+            filter: byId(event.data.memberId),
+            update: {
+              $set: {
+                organizationId: event.data.organizationId,
+                inboxId: event.data.inboxId,
+                inboxName: event.data.inboxName,
+                loginName: event.data.loginName,
+                tier: event.data.tier,
+                role: event.data.role,
+                status: 'invited',
+                userId: null,
+                invitedAt: occurredAt,
+                invitedBy: recorded.metadata.actor,
+              },
             },
+            upsert: true,
           },
-          upsert: true,
         },
       ];
 
@@ -61,10 +55,35 @@ export function projectInboxEvent({ event, position, occurredAt }: PositionedInb
       return [
         {
           collection: 'memberships',
-          filter: { _id: event.data.memberId, ...notYetApplied },
-          update: { $set: { userId: event.data.userId, status: 'active', claimedAt: occurredAt, lastPosition: position } },
-          upsert: false,
+          updateOne: {
+            filter: byId(event.data.memberId),
+            update: { $set: { userId: event.data.userId, status: 'active', claimedAt: occurredAt } },
+            upsert: false,
+          },
         },
       ];
+
+    default:
+      return [];
   }
 }
+
+/** Our documents use string ids; the driver's types assume ObjectId. */
+function byId(id: string): mongo.Filter<mongo.Document> {
+  return { _id: id } as unknown as mongo.Filter<mongo.Document>;
+}
+
+export const inboxProjection: Projection = {
+  name: INBOX_PROJECTION.name,
+  version: INBOX_PROJECTION.version,
+  collections: ['inboxes', 'memberships'],
+  indexes: {
+    memberships: [
+      { name: 'memberships_of_user', key: { organizationId: 1, userId: 1 } },
+      { name: 'memberships_by_login_name', key: { organizationId: 1, loginName: 1 } },
+      { name: 'members_of_inbox', key: { organizationId: 1, inboxId: 1 } },
+    ],
+    inboxes: [{ name: 'inboxes_of_organization', key: { organizationId: 1 } }],
+  },
+  project: projectInboxEvent,
+};

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, OrganizationEvent } from '@team-access/contracts';
+import { EventStore } from '@team-access/event-store';
+import { CLOCK, Clock, Decider, EVENT_STORE, EventCodec, handleCommand, PERSONAL_DATA_VAULT } from '@team-access/runtime';
+import { RecordedEvent } from '@team-access/event-store';
+import {
+  CreateOrganization,
+  decideOrganization,
+  evolveOrganization,
+  initialOrganizationState,
+  OrganizationCommand,
+  OrganizationState,
+} from './organization.decider';
+
+/** The part of the personal-data vault this service needs. */
+export interface PersonalDataSealer {
+  seal(subjectId: string, plaintext: string): Promise<unknown>;
+  openDeep<T>(value: T): Promise<T>;
+}
+
+const organizationDecider: Decider<OrganizationState, OrganizationCommand, OrganizationEvent> = {
+  initialState: initialOrganizationState,
+  evolve: evolveOrganization,
+  decide: decideOrganization,
+};
+
+export interface CreateOrganizationInput {
+  organizationId?: unknown;
+  name?: unknown;
+  ownerLoginName?: unknown;
+  entraTenants?: unknown;
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Write side of organizations. The owner's login name is sealed under a per-organization-owner key. */
+@Injectable()
+export class OrganizationCommands {
+  private readonly codec: EventCodec<OrganizationEvent>;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PERSONAL_DATA_VAULT) vault: PersonalDataSealer,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.codec = {
+      encode: async (_streamId, event) => {
+        if (event.type === 'org.organization.created' && event.data.ownerLoginName !== null) {
+          return { ...event.data, ownerLoginName: await vault.seal(`organization-owner-${event.data.organizationId}`, event.data.ownerLoginName) };
+        }
+        return event.data;
+      },
+      decode: async (recorded: RecordedEvent) =>
+        ({ type: recorded.type, schemaVersion: recorded.schemaVersion, data: await vault.openDeep(recorded.data) }) as OrganizationEvent,
+    };
+  }
+
+  async create(input: CreateOrganizationInput, correlationId: string): Promise<{ organizationId: string; created: boolean; lastPosition: number | null }> {
+    const command = parseCreateOrganization(input);
+
+    const outcome = await handleCommand(this.store, `organization-${command.organizationId}`, organizationDecider, this.codec, command, {
+      organizationId: command.organizationId,
+      correlationId,
+      actor: { kind: 'system', name: 'platform-admin' },
+      now: this.clock,
+    });
+    return { organizationId: command.organizationId, created: outcome.events.some((event) => event.type === 'org.organization.created'), lastPosition: outcome.lastPosition };
+  }
+}
+
+function parseCreateOrganization(input: CreateOrganizationInput): CreateOrganization {
+  const organizationId = input.organizationId ?? randomUUID();
+  if (typeof organizationId !== 'string' || !UUID_PATTERN.test(organizationId)) {
+    throw new DomainError('invalid', 'organization.id_invalid', 'The organization id must be a UUID.', { value: organizationId, fix: 'Leave "organizationId" out to get a new one.' });
+  }
+  if (typeof input.name !== 'string') {
+    throw new DomainError('invalid', 'organization.name_invalid', 'The organization name is missing.', { value: input.name ?? null, fix: 'Send "name".' });
+  }
+  if (typeof input.ownerLoginName !== 'string') {
+    throw new DomainError('invalid', 'organization.owner_login_name_invalid', 'The owner login name is missing.', {
+      value: input.ownerLoginName ?? null,
+      fix: 'Send "ownerLoginName" with the owner\'s Entra user principal name.',
+    });
+  }
+
+  const tenants = input.entraTenants ?? [];
+  if (!Array.isArray(tenants)) {
+    throw new DomainError('invalid', 'organization.tenants_invalid', '"entraTenants" must be an array.', { value: tenants });
+  }
+  const entraTenants = tenants.map((tenant: unknown) => {
+    const candidate = tenant as { tenantId?: unknown; verifiedDomains?: unknown };
+    const domains = candidate?.verifiedDomains ?? [];
+    if (typeof candidate?.tenantId !== 'string' || !Array.isArray(domains) || !domains.every((domain) => typeof domain === 'string')) {
+      throw new DomainError('invalid', 'organization.tenants_invalid', 'Each Entra tenant needs a "tenantId" string and optional "verifiedDomains" strings.', {
+        value: tenant,
+      });
+    }
+    return { tenantId: candidate.tenantId, verifiedDomains: domains as string[] };
+  });
+
+  return { type: 'CreateOrganization', organizationId, name: input.name, ownerLoginName: input.ownerLoginName, entraTenants };
+}

@@ -1,0 +1,41 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ClientKafka } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { DomainError, Patterns, Reply } from '@team-access/contracts';
+import { KAFKA_RPC_CLIENT } from '../gateway.tokens';
+
+const RPC_TIMEOUT_MS = 10_000;
+
+/** Request-reply over Kafka. Unwraps replies: a rejection becomes the same typed DomainError here. */
+@Injectable()
+export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(KAFKA_RPC_CLIENT) private readonly client: ClientKafka) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const pattern of Object.values(Patterns)) {
+      this.client.subscribeToResponseOf(pattern);
+    }
+    await this.client.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  async call<TResult>(pattern: string, request: unknown): Promise<TResult> {
+    let reply: Reply<TResult>;
+    try {
+      reply = await firstValueFrom(this.client.send<Reply<TResult>>(pattern, request).pipe(timeout(RPC_TIMEOUT_MS)));
+    } catch (error: unknown) {
+      if (error instanceof TimeoutError) {
+        throw new DomainError('unavailable', 'upstream.timeout', `The service behind ${pattern} did not answer within ${RPC_TIMEOUT_MS / 1000} s. Retry later.`);
+      }
+      throw error;
+    }
+
+    if (reply.ok) {
+      return reply.result;
+    }
+    throw new DomainError(reply.kind, reply.error.code, reply.error.message, { value: reply.error.value, fix: reply.error.fix });
+  }
+}

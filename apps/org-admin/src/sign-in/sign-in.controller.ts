@@ -1,0 +1,122 @@
+import { Controller, Get, Inject, Next, Req, Res } from '@nestjs/common';
+import { NextFunction, Request, Response } from 'express';
+import passport from 'passport';
+import { Logger } from 'pino';
+import { DomainError, SignInResult } from '@team-access/contracts';
+import { GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
+import { startBrowserSession } from '../http/session';
+import { signInFailedPage, signInPage } from './sign-in.pages';
+
+/** What the strategy's verify step hands back: a finished sign-in, or the reason it was refused. */
+export interface SignInOutcome {
+  result?: SignInResult;
+  refusal?: { status: number; code: string; message: string; fix?: string };
+}
+
+/** Entra's refusal codes that come back to the callback, in words a person can act on. */
+const ENTRA_REFUSALS: Array<{ pattern: RegExp; code: string; message: string; fix: string }> = [
+  {
+    pattern: /AADSTS50105/,
+    code: 'sign_in.entra_user_not_assigned',
+    message: 'Microsoft did not let you sign in: your account is not assigned to this application in your organization.',
+    fix: 'Ask your Microsoft Entra administrator to assign you to the application.',
+  },
+  {
+    pattern: /AADSTS65004/,
+    code: 'sign_in.entra_cancelled',
+    message: 'The Microsoft sign-in was cancelled.',
+    fix: 'Start again and accept the sign-in at Microsoft.',
+  },
+  {
+    pattern: /AADSTS65001|consent_required/,
+    code: 'sign_in.entra_consent_missing',
+    message: 'Your organization has not granted this application the consent it needs.',
+    fix: 'Ask your Microsoft Entra administrator to grant admin consent for the application.',
+  },
+];
+
+@Controller()
+export class SignInController {
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Get('signin')
+  signIn(@Res() response: Response): void {
+    response.type('html').send(signInPage());
+  }
+
+  /** Redirects to Microsoft with state, nonce and a PKCE challenge. */
+  @Get('auth/microsoft')
+  start(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): void {
+    passport.authenticate('entra', { session: false })(request, response, next);
+  }
+
+  @Get('auth/microsoft/callback')
+  callback(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): void {
+    const finish = (error: Error | null, outcome: SignInOutcome | false, info?: { message?: string; code?: string }) => {
+      if (error) {
+        this.logger.error({ err: error }, 'Microsoft sign-in failed');
+        this.refuse(request, response, 502, 'sign_in.failed', 'The Microsoft sign-in could not be completed.', 'Start again; if it keeps failing, contact support.');
+        return;
+      }
+      if (outcome && outcome.result) {
+        this.succeed(request, response, outcome.result);
+        return;
+      }
+      if (outcome && outcome.refusal) {
+        const { status, code, message, fix } = outcome.refusal;
+        this.refuse(request, response, status, code, message, fix);
+        return;
+      }
+      this.refuseFromEntra(request, response, info);
+    };
+
+    passport.authenticate('entra', { session: false }, finish)(request, response, next);
+  }
+
+  private succeed(request: Request, response: Response, result: SignInResult): void {
+    startBrowserSession(response, result.sessionToken, this.settings.sessionLifetimeSeconds, this.settings.secureCookies);
+    const next = result.termsAccepted ? '/' : '/terms';
+
+    if (wantsJson(request)) {
+      response.status(200).json({ signedIn: true, userId: result.userId, termsAccepted: result.termsAccepted, next, sessionToken: result.sessionToken });
+      return;
+    }
+    response.redirect(303, next);
+  }
+
+  private refuseFromEntra(request: Request, response: Response, info?: { message?: string; code?: string }): void {
+    const description = info?.message ?? '';
+    const known = ENTRA_REFUSALS.find((refusal) => refusal.pattern.test(description));
+    if (known) {
+      this.refuse(request, response, 403, known.code, known.message, known.fix);
+      return;
+    }
+    if (info?.code === 'sign_in.id_token_invalid') {
+      this.refuse(request, response, 401, 'sign_in.id_token_invalid', 'Microsoft returned an ID token that failed validation.', 'Start again.');
+      return;
+    }
+    this.refuse(request, response, 400, 'sign_in.request_invalid', description || 'The sign-in response could not be verified.', 'Start the sign-in again from this site.');
+  }
+
+  private refuse(request: Request, response: Response, status: number, code: string, message: string, fix?: string): void {
+    this.logger.info({ code }, 'Microsoft sign-in refused');
+    if (wantsJson(request)) {
+      response.status(status).json({ error: { code, message, fix } });
+      return;
+    }
+    response.status(status).type('html').send(signInFailedPage(code, message, fix));
+  }
+}
+
+function wantsJson(request: Request): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
+}
+
+/** Turns an identity rejection into a refusal for the sign-in page. */
+export function refusalOf(error: DomainError): SignInOutcome {
+  const status = error.kind === 'invalid' ? 400 : error.kind === 'unavailable' ? 503 : 403;
+  return { refusal: { status, code: error.code, message: error.message, fix: error.details.fix } };
+}
