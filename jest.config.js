@@ -22,7 +22,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
     },
