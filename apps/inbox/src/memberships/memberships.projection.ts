@@ -1,6 +1,5 @@
 import { InboxEvent } from '@team-access/contracts';
 import { RecordedEvent } from '@team-access/event-store';
-import { mongo } from 'mongoose';
 import { Projection, WriteOp } from '@team-access/projections';
 import { INBOX_PROJECTION } from './memberships.read-models';
 
@@ -19,7 +18,7 @@ export function projectInboxEvent(recorded: RecordedEvent): WriteOp[] {
         {
           collection: 'inboxes',
           updateOne: {
-            filter: byId(event.data.inboxId),
+            filter: { _id: event.data.inboxId },
             update: { $set: { organizationId: event.data.organizationId, name: event.data.name, createdAt: occurredAt } },
             upsert: true,
           },
@@ -31,7 +30,7 @@ export function projectInboxEvent(recorded: RecordedEvent): WriteOp[] {
         {
           collection: 'memberships',
           updateOne: {
-            filter: byId(event.data.memberId),
+            filter: { _id: event.data.memberId },
             update: {
               $set: {
                 organizationId: event.data.organizationId,
@@ -56,7 +55,7 @@ export function projectInboxEvent(recorded: RecordedEvent): WriteOp[] {
         {
           collection: 'memberships',
           updateOne: {
-            filter: byId(event.data.memberId),
+            filter: { _id: event.data.memberId },
             update: { $set: { userId: event.data.userId, status: 'active', claimedAt: occurredAt } },
             upsert: false,
           },
@@ -66,11 +65,6 @@ export function projectInboxEvent(recorded: RecordedEvent): WriteOp[] {
     default:
       return [];
   }
-}
-
-/** Our documents use string ids; the driver's types assume ObjectId. */
-function byId(id: string): mongo.Filter<mongo.Document> {
-  return { _id: id } as unknown as mongo.Filter<mongo.Document>;
 }
 
 export const inboxProjection: Projection = {

@@ -5,6 +5,7 @@ import { DomainError, Patterns, Reply } from '@team-access/contracts';
 import { KAFKA_RPC_CLIENT } from '../gateway.tokens';
 
 const RPC_TIMEOUT_MS = 10_000;
+const REPLY_ASSIGNMENT_TIMEOUT_MS = 60_000;
 
 /** Request-reply over Kafka. Unwraps replies: a rejection becomes the same typed DomainError here. */
 @Injectable()
@@ -16,6 +17,22 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
       this.client.subscribeToResponseOf(pattern);
     }
     await this.client.connect();
+    await this.waitForReplyAssignments();
+  }
+
+  /**
+   * Replies reach this instance only once its reply consumer owns partitions; a request sent
+   * earlier would time out, so start-up waits for the assignment.
+   */
+  private async waitForReplyAssignments(): Promise<void> {
+    const replyTopics = Object.values(Patterns).map((pattern) => `${pattern}.reply`);
+    const deadline = Date.now() + REPLY_ASSIGNMENT_TIMEOUT_MS;
+    while (!replyTopics.every((topic) => topic in this.client.getConsumerAssignments())) {
+      if (Date.now() > deadline) {
+        throw new Error(`The Kafka reply consumer got no partitions within ${REPLY_ASSIGNMENT_TIMEOUT_MS / 1000} s. Check that Kafka is reachable.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { Topics } from '@team-access/contracts';
+import { IdempotentConsumer, MongoDeadLetterStore, MongoProcessedEventStore } from '@team-access/messaging';
+import { RPC_TOPICS, runService } from '@team-access/runtime';
+import { identityEventsHandler } from './claims/identity-events.handler';
+import { InboxCommands } from './inboxes/inbox.commands';
+import { inboxModule } from './inbox.module';
+import { loadInboxSettings } from './inbox.settings';
+import { inboxProjection } from './memberships/memberships.projection';
+import { MembershipQueries } from './memberships/memberships.queries';
+
+void runService({
+  name: 'inbox',
+  rpc: true,
+  loadSettings: () => loadInboxSettings(),
+  infrastructure: (settings) => ({
+    serviceName: 'inbox',
+    kafkaBrokers: settings.kafkaBrokers,
+    mongodbUrl: settings.MONGODB_URL,
+    eventStore: {
+      kind: settings.EVENT_STORE,
+      postgresUrl: settings.EVENT_STORE_PG_URL,
+      eventStoreDbUrl: settings.EVENTSTOREDB_URL,
+      personalDataMasterKeyFile: settings.PERSONAL_DATA_MASTER_KEY_FILE,
+      topic: Topics.inboxEvents,
+      projections: [inboxProjection],
+    },
+    topics: [...Object.values(Topics), ...RPC_TOPICS],
+  }),
+  module: (_settings, _infrastructure, logger) => inboxModule(logger),
+  afterStart: async (app, infrastructure, logger) => {
+    const consumer = new IdempotentConsumer({
+      kafka: infrastructure.kafka,
+      serviceName: 'inbox',
+      purpose: 'identity-events',
+      topics: [Topics.identityEvents],
+      handler: identityEventsHandler(app.get(InboxCommands), app.get(MembershipQueries), logger),
+      processedEvents: new MongoProcessedEventStore(infrastructure.db),
+      deadLetters: new MongoDeadLetterStore(infrastructure.db),
+      logger: logger.child({ consumer: 'identity-events' }),
+    });
+    await consumer.start();
+    return () => consumer.stop();
+  },
+});
