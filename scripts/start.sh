@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, starts the local stack and the four services, seeds the
+# demo organization and prints how to sign in. Runs in the foreground; Ctrl-C stops the services
+# (the stack keeps running: `npm run stack -- down` stops it).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install.sh
+bash scripts/stack.sh up
+eval "$(bash scripts/stack.sh env)"
+npm run --silent build
+
+mkdir -p .stack/logs
+declare -A ports=([identity]=${IDENTITY_HTTP_PORT:-3001} [inbox]=${INBOX_HTTP_PORT:-3002} [notifier]=${NOTIFIER_HTTP_PORT:-3003} [org-admin]=${ORG_ADMIN_HTTP_PORT:-3000})
+pids=()
+
+stop_services() {
+  echo "start: stopping services"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap stop_services EXIT
+
+for service in identity inbox notifier org-admin; do
+  if curl -fsS -o /dev/null "http://127.0.0.1:${ports[$service]}/health" 2>/dev/null; then
+    echo "start: port ${ports[$service]} already answers; stop the other instance first" >&2
+    exit 1
+  fi
+  node "dist/apps/$service/src/main.js" >>".stack/logs/$service.log" 2>&1 &
+  pids+=("$!")
+  echo "start: $service (pid $!, http://127.0.0.1:${ports[$service]}, log .stack/logs/$service.log)"
+done
+
+deadline=$((SECONDS + 120))
+for service in identity inbox notifier org-admin; do
+  until curl -fsS -o /dev/null "http://127.0.0.1:${ports[$service]}/health" 2>/dev/null; do
+    if (( SECONDS > deadline )); then
+      echo "start: $service did not become healthy within 120 s; last log lines:" >&2
+      tail -n 20 ".stack/logs/$service.log" >&2
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "start: $service is healthy"
+done
+
+node scripts/seed-demo.mjs
+
+cat <<INFO
+
+The system is up.
+  Sign in:        http://127.0.0.1:${ports[org-admin]}/signin  ("Sign in with Microsoft")
+  Local Entra:    ${ENTRA_AUTHORITY_HOST:-http://127.0.0.1:4011}  (type admin@contoso.example, the organization owner; no password)
+  Emails sent:    ${SMTP_SINK_API:-http://127.0.0.1:4012}/messages
+  Logs:           .stack/logs/
+Press Ctrl-C to stop the services.
+INFO
+
+wait -n "${pids[@]}"
+echo "start: a service exited; see .stack/logs/" >&2
+exit 1
