@@ -12,7 +12,7 @@ export async function toReply<T>(logger: Logger, pattern: string, work: () => Pr
     return { ok: true, result: await work() };
   } catch (error: unknown) {
     if (error instanceof DomainError) {
-      logger.info({ pattern, code: error.code }, 'request rejected');
+      logger.info({ pattern, errorCode: error.code }, 'request rejected');
       return { ok: false, kind: error.kind, error: error.toBody() };
     }
     if (error instanceof WrongExpectedRevisionError) {

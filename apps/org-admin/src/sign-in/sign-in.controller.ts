@@ -102,7 +102,7 @@ export class SignInController {
   }
 
   private refuse(request: Request, response: Response, status: number, code: string, message: string, fix?: string): void {
-    this.logger.info({ code }, 'Microsoft sign-in refused');
+    this.logger.info({ errorCode: code }, 'Microsoft sign-in refused');
     if (wantsJson(request)) {
       response.status(status).json({ error: { code, message, fix } });
       return;
