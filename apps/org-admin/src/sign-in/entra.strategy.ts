@@ -1,6 +1,6 @@
 import { Request } from 'express';
 import { createRemoteJWKSet, JWTPayload, jwtVerify } from 'jose';
-import { Strategy as OpenIdConnectStrategy } from 'passport-openidconnect';
+import { OAuth2Client, Strategy as OpenIdConnectStrategy } from 'passport-openidconnect';
 import { EncryptedCookieStateStore } from './entra-state.store';
 
 export interface EntraStrategyOptions {
@@ -101,8 +101,10 @@ export class EntraStrategy extends OpenIdConnectStrategy {
     const client = this._oauth2;
     const validate = (results: Record<string, unknown>) => this.validateIdToken(results.id_token);
 
-    this._oauth2 = {
-      getOAuthAccessToken: (code, params, callback) => {
+    // A per-request copy that keeps the client's other fields (the library reads `_clientId`).
+    const perRequestClient: OAuth2Client = Object.create(client) as OAuth2Client;
+    this._oauth2 = perRequestClient;
+    perRequestClient.getOAuthAccessToken = (code, params, callback) => {
         const exchangeParams = codeVerifier ? { ...params, code_verifier: codeVerifier } : params;
         client.getOAuthAccessToken(code, exchangeParams, (error, accessToken, refreshToken, results) => {
           if (error || !results) {
@@ -117,7 +119,6 @@ export class EntraStrategy extends OpenIdConnectStrategy {
             })
             .catch((validationError: Error) => this.fail({ message: validationError.message, code: 'sign_in.id_token_invalid' }, 401));
         });
-      },
     };
   }
 
