@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { escapeIdentifier, Pool } from 'pg';
-import { RecordedEvent } from '../event-store.port';
+import { EventMetadata } from '@team-access/contracts';
+import { NewEvent, RecordedEvent } from '../event-store.port';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { PostgresEventStore } from './postgres.event-store';
 
@@ -42,15 +43,16 @@ async function waitFor(condition: () => boolean, description: string, deadlineMs
   }
 }
 
-function metadata(eventId: string) {
-  return {
+function newEvent(type: string, eventId: string): NewEvent {
+  const metadata: EventMetadata = {
     eventId,
     correlationId: 'c',
     causationId: null,
-    actor: { kind: 'system' as const, name: 'test' },
+    actor: { kind: 'system', name: 'test' },
     organizationId: 'org',
     occurredAt: '2025-01-01T00:00:00.000Z',
   };
+  return { type, schemaVersion: 1, data: {}, metadata };
 }
 
 describeEventStoreContract('PostgreSQL', { createStore: () => startStore(), contiguousPositions: true });
@@ -61,24 +63,26 @@ describe('PostgresEventStore', () => {
     const schema = createdSchemas[createdSchemas.length - 1];
     const second = await PostgresEventStore.start({ connectionString, schema, logger });
 
-    expect(await second.headPosition()).toBe(0);
-    await first.close();
-    await second.close();
+    try {
+      expect(await second.headPosition()).toBe(0);
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 
   it('rejects an event id that is already stored', async () => {
     const store = await startStore();
-    const event = {
-      type: 'thing.created',
-      schemaVersion: 1,
-      data: {},
-      metadata: metadata('6f1c2a4e-8d1b-4c55-9a0e-2f7f3b1d9c11'),
-    };
-    await store.append('a', [event], 'no_stream');
+    const event = newEvent('thing.created', '6f1c2a4e-8d1b-4c55-9a0e-2f7f3b1d9c11');
 
-    await expect(store.append('b', [event], 'no_stream')).rejects.toThrow('is already stored');
-    expect(await store.headPosition()).toBe(1);
-    await store.close();
+    try {
+      await store.append('a', [event], 'no_stream');
+
+      await expect(store.append('b', [event], 'no_stream')).rejects.toThrow('is already stored');
+      expect(await store.headPosition()).toBe(1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('wakes subscriptions by NOTIFY', async () => {
@@ -86,15 +90,18 @@ describe('PostgresEventStore', () => {
     const store = await startStore(60_000);
     const received: RecordedEvent[] = [];
     const subscription = store.subscribeToAll({ fromPosition: 0, handler: async (event) => void received.push(event) });
-    await store.append('a', [{ type: 'first', schemaVersion: 1, data: {}, metadata: metadata('0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a01') }], 'no_stream');
-    await waitFor(() => received.length === 1, 'the first event', 5_000);
 
-    await store.append('a', [{ type: 'second', schemaVersion: 1, data: {}, metadata: metadata('0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a02') }], 0);
-    await waitFor(() => received.length === 2, 'the event announced by NOTIFY', 5_000);
+    try {
+      await store.append('a', [newEvent('first', '0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a01')], 'no_stream');
+      await waitFor(() => received.length === 1, 'the first event', 5_000);
+      await store.append('a', [newEvent('second', '0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a02')], 0);
+      await waitFor(() => received.length === 2, 'the event announced by NOTIFY', 5_000);
 
-    expect(received.map((event) => event.type)).toEqual(['first', 'second']);
-    await subscription.stop();
-    await store.close();
+      expect(received.map((event) => event.type)).toEqual(['first', 'second']);
+    } finally {
+      await subscription.stop();
+      await store.close();
+    }
   });
 
   it('delivers by polling when no NOTIFY arrives', async () => {
@@ -103,25 +110,32 @@ describe('PostgresEventStore', () => {
     const received: RecordedEvent[] = [];
     const subscription = store.subscribeToAll({ fromPosition: 0, handler: async (event) => void received.push(event) });
 
-    // Writes an event the way append does, but without pg_notify.
-    const client = await adminPool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query(`UPDATE ${schema}.position_counter SET last_position = last_position + 1 WHERE id = 1`);
-      await client.query(
-        `INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
-         VALUES (1, 'silent', 0, $1, 'silent.written', 1, '{}', $2)`,
-        ['0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a03', JSON.stringify(metadata('0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a03'))],
-      );
-      await client.query('COMMIT');
-    } finally {
-      client.release();
-    }
-    await waitFor(() => received.length === 1, 'the event written without NOTIFY', 5_000);
+      await insertWithoutNotify(schema, newEvent('silent.written', '0d7e7a51-3d47-4a2b-9d2a-6f0e6d1c0a03'));
+      await waitFor(() => received.length === 1, 'the event written without NOTIFY', 5_000);
 
-    expect(received[0].type).toBe('silent.written');
-    expect(received[0].position).toBe(1);
-    await subscription.stop();
-    await store.close();
+      expect(received[0].type).toBe('silent.written');
+      expect(received[0].position).toBe(1);
+    } finally {
+      await subscription.stop();
+      await store.close();
+    }
   });
 });
+
+/** Writes one event as the first of the store, the way append does but without pg_notify. */
+async function insertWithoutNotify(schema: string, event: NewEvent): Promise<void> {
+  const client = await adminPool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`UPDATE ${schema}.position_counter SET last_position = last_position + 1 WHERE id = 1`);
+    await client.query(
+      `INSERT INTO ${schema}.events (position, stream_id, revision, event_id, type, schema_version, data, metadata)
+       VALUES (1, 'silent', 0, $1, $2, 1, '{}', $3)`,
+      [event.metadata.eventId, event.type, JSON.stringify(event.metadata)],
+    );
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+}

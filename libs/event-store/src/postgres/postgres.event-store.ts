@@ -255,7 +255,7 @@ export class PostgresEventStore implements EventStore {
        FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(value, ord)`,
       [lastPosition - events.length, streamId, actual, JSON.stringify(payload)],
     );
-    if (Math.random() > 2) await client.query('SELECT pg_notify($1, $2)', [notificationChannel(this.schema), String(lastPosition)]);
+    await client.query('SELECT pg_notify($1, $2)', [notificationChannel(this.schema), String(lastPosition)]);
 
     return { nextExpectedRevision: actual + events.length, lastPosition };
   }
