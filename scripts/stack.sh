@@ -105,8 +105,9 @@ install_debian_packages() {
   local -a run_as_root=()
 
   if ((EUID != 0)); then
-    command -v sudo >/dev/null && sudo -n true 2>/dev/null ||
+    if ! command -v sudo >/dev/null || ! sudo -n true 2>/dev/null; then
       die "installing $* needs root: run this script as root, or install $* and run up again"
+    fi
     run_as_root=(sudo -n)
   fi
 
@@ -155,18 +156,20 @@ command_up() {
   require_node_modules
   ensure_postgres_installed
 
-  # The FerretDB build (a minute when cold) runs beside the Maven copy of the Kafka jars.
+  # The FerretDB build (a minute when cold) runs beside the Maven copy of the Kafka jars and the
+  # Kafka and PostgreSQL starts.
   ensure_ferretdb_binary &
   build_pid=$!
   ensure_kafka_libs
-  wait "$build_pid" || build_status=$?
-  ((build_status == 0)) || exit "$build_status"
 
   # Kafka first: its JVM start is the slowest, and readiness is awaited only after all started.
   start_kafka
   start_postgres
   wait_postgres
   provision_postgres
+
+  wait "$build_pid" || build_status=$?
+  ((build_status == 0)) || exit "$build_status"
   start_ferretdb
   start_entra_stand_in
   start_smtp_sink
@@ -177,7 +180,9 @@ command_up() {
   log "ferretdb: ready"
   log "postgres: ready"
   wait_entra_stand_in
+  [[ -f $(entra_stand_in_script) ]] && log "entra-stand-in: ready"
   wait_smtp_sink
+  [[ -f $(smtp_sink_script) ]] && log "smtp-sink: ready"
 
   elapsed_ms=$(($(now_ms) - started_ms))
   log "up: stack ready in $((elapsed_ms / 1000)).$((elapsed_ms % 1000 / 100))s (logs in $STACK_LOG_DIR)"
@@ -220,20 +225,38 @@ export SMTP_SINK_API=http://127.0.0.1:$SMTP_SINK_HTTP_PORT
 EOF
 }
 
-# Runs "$@" while holding this checkout's stack lock, so two up/down runs never interleave.
-with_stack_lock() {
+# Re-runs this script under flock(1) on this checkout's lock file, so two up/down runs never
+# interleave. flock -o closes the lock descriptor before running the script, so the daemons that
+# up starts cannot inherit it and hold the lock after up has exited.
+run_with_stack_lock() {
+  local lock_file="$STACK_DIR/stack.lock"
+
+  local status=0
+
+  mkdir -p "$STACK_DIR"
+  STACK_LOCK_HELD=1 flock -o -w 300 -E 75 "$lock_file" bash "${BASH_SOURCE[0]}" "$@" || status=$?
+  if ((status == 75)); then
+    die "timed out after 300s waiting for $lock_file: another up or down of this checkout is running"
+  fi
+  exit "$status"
+}
+
+prepare_directories() {
   mkdir -p "$STACK_LOG_DIR" "$STACK_PID_DIR" "$STACK_DIR/data" "$TEAM_ACCESS_CACHE"
-  exec 8>"$STACK_DIR/stack.lock"
-  flock -w 600 8 || die "timed out after 600s waiting for $STACK_DIR/stack.lock (another up or down of this checkout is running)"
-  "$@"
 }
 
 main() {
   validate_settings
 
+  if [[ ${1:-} == up || ${1:-} == down ]] && [[ ${STACK_LOCK_HELD:-} != 1 ]]; then
+    run_with_stack_lock "$@"
+  fi
+  # The components started below must not inherit the flag.
+  unset STACK_LOCK_HELD
+
   case "${1:-}" in
-    up) with_stack_lock command_up ;;
-    down) with_stack_lock command_down ;;
+    up) prepare_directories && command_up ;;
+    down) prepare_directories && command_down ;;
     status) command_status ;;
     env) command_env ;;
     *)

@@ -10,10 +10,9 @@ import { Client } from 'pg';
 import { Topics } from '@team-access/contracts';
 import { signInWithMicrosoft, TestBrowser } from './support/browser';
 import { eventually } from './support/processes';
-import { EntraAdmin, PLATFORM_ADMIN_TOKEN, RunningSystem, startSystem } from './support/system';
+import { EntraAdmin, MONGODB_SERVER, PLATFORM_ADMIN_TOKEN, RunningSystem, startSystem } from './support/system';
 
 const PG_URL = process.env.E2E_INBOX_PG_URL ?? 'postgres://team_access:team_access@127.0.0.1:55432/inbox';
-const MONGO_URL = process.env.E2E_MONGODB_URL ?? 'mongodb://127.0.0.1:27117';
 const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const TERMS_VERSION = '2026-01';
 
@@ -269,6 +268,17 @@ describe('foundation flow', () => {
     expect(((await response.json()) as { error: Json }).error.code).toBe('sign_in.request_invalid');
   });
 
+  it('stops every service gracefully on SIGTERM', async () => {
+    const exitCodes = await system.stop();
+
+    for (const service of ['org-admin', 'notifier', 'inbox', 'identity']) {
+      expect({ service, exitCode: exitCodes[`e2e-${service}`] }).toEqual({ service, exitCode: 0 });
+      const lines = readFileSync(logFile(service), 'utf8');
+      expect(lines).toContain('"msg":"Service stopping"');
+      expect(lines).toContain('"msg":"Infrastructure stopped"');
+    }
+  });
+
   function logFile(service: string): string {
     return `${__dirname}/../.stack/logs/tests/e2e-${service}.log`;
   }
@@ -300,9 +310,9 @@ describe('foundation flow', () => {
   }
 
   async function readMembership(memberId: string): Promise<Json> {
-    const client = await mongo.MongoClient.connect(`${MONGO_URL}/e2e_inbox`);
+    const client = await mongo.MongoClient.connect(MONGODB_SERVER);
     try {
-      const document = await client.db('e2e_inbox').collection<{ _id: string }>('memberships_v1').findOne({ _id: memberId });
+      const document = await client.db(system.mongoDatabase('inbox')).collection<{ _id: string }>('memberships_v1').findOne({ _id: memberId });
       expect(document).not.toBeNull();
       return document as unknown as Json;
     } finally {

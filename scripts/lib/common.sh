@@ -1,6 +1,7 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/stack.sh: progress output, pid files, background start, graceful stop
-# and bounded readiness waits. Sourced, never run on its own; expects STACK_DIR, STACK_LOG_DIR,
-# STACK_PID_DIR, STACK_READY_TIMEOUT and STACK_STOP_TIMEOUT to be set.
+# and bounded readiness waits. It is sourced, never run on its own, and expects STACK_DIR,
+# STACK_LOG_DIR, STACK_PID_DIR, STACK_READY_TIMEOUT and STACK_STOP_TIMEOUT to be set.
 
 log() {
   printf '[stack] %s\n' "$*"
@@ -15,7 +16,7 @@ die() {
   exit 1
 }
 
-# Seconds since the epoch with millisecond precision, for the progress timings.
+# Prints milliseconds since the epoch, for the progress timings.
 now_ms() {
   date +%s%3N
 }
@@ -36,7 +37,7 @@ running_pid() {
   [[ $pid =~ ^[0-9]+$ ]] || return 1
 
   # A zombie has an empty command line, so a component that exited reads as stopped here.
-  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  cmdline=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || return 1
   [[ $cmdline == *"$marker"* ]] || return 1
 
   printf '%s' "$pid"
@@ -149,7 +150,7 @@ stop_component() {
 }
 
 # Runs node probe $1 (scripts/lib/probe.mjs) for component $2 against target $3 with the ready
-# deadline, watching pid $4; on failure reports the component with log files $5...
+# deadline, watching pid $4. On failure it reports the component with log files $5...
 wait_node_probe() {
   local kind=$1 name=$2 target=$3 pid=$4
   shift 4

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # FerretDB 1.24.2, built from our embedding module in infra/ferretdb (see the backend choice in its
 # main.go). Sourced by scripts/stack.sh.
 
@@ -23,7 +24,7 @@ ensure_ferretdb_binary() {
     [[ -x $binary ]] && exit 0
 
     log "ferretdb: building $module into $binary (about a minute on 2 cores on the first run)"
-    # GOTOOLCHAIN=local: never fetch another Go toolchain; -mod=readonly: go.sum must already be complete.
+    # GOTOOLCHAIN=local keeps go from fetching another toolchain, and -mod=readonly requires a complete go.sum.
     if ! (cd "$module" && CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS='-buildvcs=false -mod=readonly' \
       go build -trimpath -o "$binary.tmp.$$" .) >"$STACK_LOG_DIR/ferretdb-build.log" 2>&1; then
       rm -f "$binary.tmp.$$"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The local Entra OpenID provider stand-in and the SMTP sink: Node scripts under tools/, started when
 # their server.mjs exists. Sourced by scripts/stack.sh.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # PostgreSQL 15 from Debian, as a dedicated cluster (postgresql-common's pg_createcluster) whose data
 # directory lives in this checkout. Sourced by scripts/stack.sh.
 
@@ -27,7 +28,7 @@ postgres_cluster_online() {
 }
 
 # The server runs as user postgres, which needs search permission on every parent of its data
-# directory. Adds o+x (search only, no listing) where it is missing, and says so.
+# directory. Adds o+x (search only, no listing) where it is missing, and logs each change.
 ensure_postgres_can_traverse() {
   local dir=$1
 
@@ -40,8 +41,31 @@ ensure_postgres_can_traverse() {
   done
 }
 
+# Frees the cluster name POSTGRES_CLUSTER, registered with data directory $1 of another checkout
+# (or with a directory that is gone). When that directory contains the configuration copies written by
+# save_postgres_config, only the registration in /etc is removed, so the other checkout's next up
+# adopts its data again. Otherwise the cluster is dropped with its data (pg_dropcluster --stop).
+release_foreign_postgres_cluster() {
+  local foreign_dir=$1
+  local conf_dir="/etc/postgresql/$POSTGRES_VERSION/$POSTGRES_CLUSTER"
+
+  if [[ -f "$foreign_dir/PG_VERSION" && -f "$foreign_dir/postgresql.conf" ]]; then
+    log "postgres: unregistering cluster $POSTGRES_VERSION/$POSTGRES_CLUSTER of $foreign_dir (data kept, its checkout re-registers it on up)"
+    if postgres_cluster_online; then
+      pg_ctlcluster "$POSTGRES_VERSION" "$POSTGRES_CLUSTER" stop -- -t "$STACK_STOP_TIMEOUT" >>"$STACK_LOG_DIR/postgres-admin.log" 2>&1 ||
+        fail_component postgres "pg_ctlcluster $POSTGRES_VERSION $POSTGRES_CLUSTER stop failed" "$STACK_LOG_DIR/postgres-admin.log"
+    fi
+    rm -rf "$conf_dir"
+    return 0
+  fi
+
+  log "postgres: dropping cluster $POSTGRES_VERSION/$POSTGRES_CLUSTER, whose data directory $foreign_dir is not this checkout's $POSTGRES_DATA_DIR"
+  pg_dropcluster --stop "$POSTGRES_VERSION" "$POSTGRES_CLUSTER" >>"$STACK_LOG_DIR/postgres-admin.log" 2>&1 ||
+    fail_component postgres "pg_dropcluster --stop $POSTGRES_VERSION $POSTGRES_CLUSTER failed" "$STACK_LOG_DIR/postgres-admin.log"
+}
+
 # Makes cluster POSTGRES_CLUSTER exist with its data in POSTGRES_DATA_DIR. A cluster of that name
-# whose data directory is elsewhere (another checkout) or gone is stopped and dropped first.
+# whose data directory is elsewhere (another checkout) or gone is released first.
 ensure_postgres_cluster() {
   local existing_dir
 
@@ -51,14 +75,24 @@ ensure_postgres_cluster() {
       return 0
     fi
 
-    log "postgres: dropping cluster $POSTGRES_VERSION/$POSTGRES_CLUSTER, whose data directory $existing_dir is not this checkout's $POSTGRES_DATA_DIR (or is gone)"
-    pg_dropcluster --stop "$POSTGRES_VERSION" "$POSTGRES_CLUSTER" >>"$STACK_LOG_DIR/postgres-admin.log" 2>&1 ||
-      fail_component postgres "pg_dropcluster --stop $POSTGRES_VERSION $POSTGRES_CLUSTER failed" "$STACK_LOG_DIR/postgres-admin.log"
+    release_foreign_postgres_cluster "$existing_dir"
   fi
 
-  # A data directory left behind without its cluster configuration cannot be adopted safely.
+  # The data directory is still here when only the registration is gone (another checkout dropped
+  # it). pg_createcluster adopts a data directory that contains its postgresql.conf, which
+  # save_postgres_config keeps there, so the databases survive.
+  if [[ -f "$POSTGRES_DATA_DIR/PG_VERSION" && -f "$POSTGRES_DATA_DIR/postgresql.conf" ]]; then
+    log "postgres: registering the existing data directory $POSTGRES_DATA_DIR as cluster $POSTGRES_VERSION/$POSTGRES_CLUSTER"
+    if pg_createcluster "$POSTGRES_VERSION" "$POSTGRES_CLUSTER" \
+      --port "$POSTGRES_PORT" --datadir "$POSTGRES_DATA_DIR" --logfile "$STACK_LOG_DIR/postgres.log" \
+      --start-conf manual >>"$STACK_LOG_DIR/postgres-admin.log" 2>&1; then
+      return 0
+    fi
+    warn "postgres: pg_createcluster could not adopt $POSTGRES_DATA_DIR (see $STACK_LOG_DIR/postgres-admin.log); creating an empty cluster instead"
+  fi
+
   if [[ -e $POSTGRES_DATA_DIR ]]; then
-    log "postgres: removing stale data directory $POSTGRES_DATA_DIR, which has no cluster configuration"
+    log "postgres: removing data directory $POSTGRES_DATA_DIR, which no cluster uses and which cannot be adopted"
     rm -rf "$POSTGRES_DATA_DIR"
   fi
 
@@ -69,10 +103,33 @@ ensure_postgres_cluster() {
   if ! pg_createcluster "$POSTGRES_VERSION" "$POSTGRES_CLUSTER" \
     --port "$POSTGRES_PORT" --datadir "$POSTGRES_DATA_DIR" --logfile "$STACK_LOG_DIR/postgres.log" \
     --start-conf manual --encoding UTF8 --locale C.UTF-8 \
-    -o "listen_addresses='127.0.0.1'" \
     -- --auth-local=peer --auth-host=scram-sha-256 >>"$STACK_LOG_DIR/postgres-admin.log" 2>&1; then
     fail_component postgres "pg_createcluster failed" "$STACK_LOG_DIR/postgres-admin.log"
   fi
+}
+
+# Writes the settings of this stack into the cluster's conf.d, which Debian's postgresql.conf
+# includes last. Done on every start, so a cluster created by an older version of this script heals.
+configure_postgres_cluster() {
+  local conf_dir="/etc/postgresql/$POSTGRES_VERSION/$POSTGRES_CLUSTER/conf.d"
+
+  mkdir -p "$conf_dir"
+  cat >"$conf_dir/team-access.conf" <<EOF
+# Written by scripts/stack.sh on every up.
+listen_addresses = '127.0.0.1'
+port = $POSTGRES_PORT
+password_encryption = 'scram-sha-256'
+EOF
+}
+
+# Copies the cluster's configuration files from /etc into its data directory, for adoption by a
+# later pg_createcluster (see ensure_postgres_cluster). The server reads only the /etc copies.
+save_postgres_config() {
+  local conf_dir="/etc/postgresql/$POSTGRES_VERSION/$POSTGRES_CLUSTER" file
+
+  for file in postgresql.conf pg_hba.conf pg_ident.conf; do
+    install -o postgres -g postgres -m 0600 "$conf_dir/$file" "$POSTGRES_DATA_DIR/$file"
+  done
 }
 
 # Prints the postmaster pid from the cluster's postmaster.pid.
@@ -90,6 +147,8 @@ start_postgres() {
 
   ensure_postgres_installed
   ensure_postgres_cluster
+  configure_postgres_cluster
+  save_postgres_config
 
   if postgres_cluster_online; then
     # Our cluster, started earlier by this checkout whose pid file is gone: adopt it.
@@ -132,8 +191,8 @@ provision_postgres() {
   fi
 }
 
-# Stops the cluster with pg_ctlcluster in its default fast mode (SIGINT: rolls back open
-# transactions) when this checkout started it; pg_ctlcluster waits for the server to exit.
+# Stops the cluster when this checkout started it. pg_ctlcluster uses fast mode (SIGINT, which rolls
+# back open transactions) and waits for the server to exit.
 stop_postgres() {
   local pid
 

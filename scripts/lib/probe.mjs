@@ -71,7 +71,7 @@ function parseArguments(argv) {
     } else if (rest[index] === '--pid') {
       options.pid = value ? Number(value) : undefined;
     } else {
-      throw new Error(`unknown option ${JSON.stringify(rest[index])}`);
+      throw new Error(`invalid option ${JSON.stringify(rest[index])}`);
     }
   }
 

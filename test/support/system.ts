@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { mongo } from 'mongoose';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { eventually, REPOSITORY_ROOT, RunningProcess, startNodeProcess, stopProcess } from './processes';
@@ -7,15 +9,19 @@ export const CLIENT_ID = 'team-access-e2e';
 export const CLIENT_SECRET = 'e2e-client-secret-0123456789';
 export const PLATFORM_ADMIN_TOKEN = 'e2e-platform-admin-token-0123456789';
 
+export const MONGODB_SERVER = process.env.E2E_MONGODB_SERVER ?? 'mongodb://127.0.0.1:27117';
 const SERVICES = ['identity', 'inbox', 'notifier', 'org-admin'] as const;
 const SERVICE_PORTS = { 'org-admin': 3100, identity: 3101, inbox: 3102, notifier: 3103 } as const;
 
 export interface RunningSystem {
   gatewayUrl: string;
+  /** Read-model database of a service; unique per run, dropped by `stop`. */
+  mongoDatabase(service: (typeof SERVICES)[number]): string;
   entraUrl: string;
   smtpApiUrl: string;
   healthUrls: Record<(typeof SERVICES)[number], string>;
-  stop(): Promise<void>;
+  /** Sends SIGTERM to every process, newest first, and returns each exit code by process name. */
+  stop(): Promise<Record<string, number | null>>;
 }
 
 /**
@@ -25,10 +31,16 @@ export interface RunningSystem {
  */
 export async function startSystem(): Promise<RunningSystem> {
   const processes: RunningProcess[] = [];
+  const runId = randomBytes(4).toString('hex');
+  const mongoDatabase = (service: (typeof SERVICES)[number]) => `e2e_${runId}_${service.replace('-', '_')}`;
   const stop = async () => {
-    for (const running of processes.reverse()) {
-      await stopProcess(running);
+    const exitCodes: Record<string, number | null> = {};
+    for (const running of [...processes].reverse()) {
+      exitCodes[running.name] = await stopProcess(running);
     }
+    processes.length = 0;
+    await dropDatabases(SERVICES.map(mongoDatabase));
+    return exitCodes;
   };
 
   try {
@@ -70,7 +82,7 @@ export async function startSystem(): Promise<RunningSystem> {
         startNodeProcess(
           `e2e-${service}`,
           join(REPOSITORY_ROOT, `dist/apps/${service}/src/main.js`),
-          { ...environment, MONGODB_URL: `mongodb://127.0.0.1:27117/e2e_${service.replace('-', '_')}` },
+          { ...environment, MONGODB_URL: `${MONGODB_SERVER}/${mongoDatabase(service)}` },
           (entry) => (entry.msg === 'Service started' ? true : undefined),
           90_000,
         ),
@@ -83,10 +95,21 @@ export async function startSystem(): Promise<RunningSystem> {
       await eventually(`${service} to report healthy`, async () => ((await fetch(url)).status === 200 ? true : undefined), 60_000, 250);
     }
 
-    return { gatewayUrl, entraUrl: entra.ready, smtpApiUrl: `http://127.0.0.1:${smtp.ready.httpPort}`, healthUrls, stop };
+    return { gatewayUrl, mongoDatabase, entraUrl: entra.ready, smtpApiUrl: `http://127.0.0.1:${smtp.ready.httpPort}`, healthUrls, stop };
   } catch (error: unknown) {
     await stop();
     throw error;
+  }
+}
+
+async function dropDatabases(names: string[]): Promise<void> {
+  const client = await mongo.MongoClient.connect(MONGODB_SERVER);
+  try {
+    for (const name of names) {
+      await client.db(name).dropDatabase();
+    }
+  } finally {
+    await client.close();
   }
 }
 

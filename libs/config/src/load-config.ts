@@ -48,6 +48,6 @@ export const url = (protocols: string[]) =>
     .string()
     .trim()
     .url()
-    .refine((value) => protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol.replace(/:$/, '')), {
       message: `expected a URL with scheme ${protocols.join(' or ')}`,
     });

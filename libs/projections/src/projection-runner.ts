@@ -98,6 +98,7 @@ export class ProjectionRunner {
    * and starts projecting after the stored checkpoint.
    */
   async start(): Promise<void> {
+    await this.assertCheckpointWithinStore();
     await this.ensureIndexes();
     for (const logical of this.options.projection.collections) {
       await createAliasIfMissing(this.options.db, this.aliasFor(logical));
@@ -231,6 +232,21 @@ export class ProjectionRunner {
       );
     }
     return this.collectionName(logical);
+  }
+
+  /**
+   * A checkpoint past the store's head means the store was replaced or restored from an older
+   * backup. Projecting on would silently skip every new event up to the old checkpoint.
+   */
+  private async assertCheckpointWithinStore(): Promise<void> {
+    const stored = await this.options.db.collection<CheckpointDocument>(CHECKPOINTS_COLLECTION).findOne({ _id: this.checkpointId });
+    const head = await this.options.store.headPosition();
+    if (stored && stored.position > head) {
+      throw new Error(
+        `Projection ${this.checkpointId} is at position ${stored.position}, past the event store's head ${head}: ` +
+          'the event store was reset or restored. Rebuild the read model (drop its collections and checkpoint) or restore the matching event store.',
+      );
+    }
   }
 
   private async loadCheckpoint(): Promise<number> {
