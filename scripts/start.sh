@@ -8,6 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install.sh
 bash scripts/stack.sh up
 eval "$(bash scripts/stack.sh env)"
+# Each service defaults to its own read-model database; a shared MONGODB_URL would merge them.
+unset MONGODB_URL
 npm run --silent build
 
 mkdir -p .stack/logs

@@ -4,3 +4,4 @@ export * from './in-memory-subject-key-store';
 export * from './master-key';
 export * from './postgres-subject-key-store';
 export * from './personal-data-vault';
+export * from './mongo-subject-key-store';

@@ -7,7 +7,7 @@ import { Logger } from 'pino';
 import { ConfigError } from '@team-access/config';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@team-access/event-store';
 import { CheckpointStore, createKafka, ensureTopics, OutboxRelay, PostgresCheckpointStore } from '@team-access/messaging';
-import { PersonalDataVault, PostgresSubjectKeyStore } from '@team-access/personal-data';
+import { MongoSubjectKeyStore, PersonalDataVault, PostgresSubjectKeyStore } from '@team-access/personal-data';
 import { createMongoConnection, databaseOf, Projection, ProjectionRunner } from '@team-access/projections';
 import { decodingEventStore } from './decoding-event-store';
 import { MongoCheckpointStore } from './mongo-checkpoint.store';
@@ -80,15 +80,13 @@ export class ServiceInfrastructure {
       return new ServiceInfrastructure(settings, logger, kafka, admin, mongo, pool, store, new PersonalDataVault(keys), checkpoints);
     }
 
-    // NOTE: with EventStoreDB, the subject keys still live in PostgreSQL, so that deployment needs
-    // EVENT_STORE_PG_URL too; a MongoDB key store would remove that dependency.
-    const pool = new Pool({ connectionString: requireSetting('EVENT_STORE_PG_URL', settings.eventStore.postgresUrl), max: 5 });
-    const keys = await PostgresSubjectKeyStore.start({ pool, masterKey });
+    // With EventStoreDB there is no PostgreSQL: subject keys and relay checkpoints live in MongoDB.
+    const keys = new MongoSubjectKeyStore(db, masterKey);
     const store = new EventStoreDbEventStore({
       connectionString: requireSetting('EVENTSTOREDB_URL', settings.eventStore.eventStoreDbUrl),
       logger: logger.child({ component: 'event-store' }),
     });
-    return new ServiceInfrastructure(settings, logger, kafka, admin, mongo, pool, store, new PersonalDataVault(keys), new MongoCheckpointStore(db));
+    return new ServiceInfrastructure(settings, logger, kafka, admin, mongo, null, store, new PersonalDataVault(keys), new MongoCheckpointStore(db));
   }
 
   get db(): mongo.Db {
