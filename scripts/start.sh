@@ -25,7 +25,7 @@ trap stop_services EXIT
 
 for service in identity inbox notifier org-admin; do
   if curl -fsS -o /dev/null "http://127.0.0.1:${ports[$service]}/health" 2>/dev/null; then
-    echo "start: port ${ports[$service]} already answers; stop the other instance first" >&2
+    echo "start: port ${ports[$service]} already responds to /health; stop the other instance first" >&2
     exit 1
   fi
   node "dist/apps/$service/src/main.js" >>".stack/logs/$service.log" 2>&1 &

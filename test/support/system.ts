@@ -26,8 +26,8 @@ export interface RunningSystem {
 
 /**
  * Starts the four services from `dist/` against the local stack (Kafka, FerretDB, PostgreSQL),
- * each with its own read-model database, plus a fresh Entra stand-in and SMTP sink on free
- * ports, so a test owns its identity provider state and its mailbox.
+ * each with its own read-model database. A fresh Entra stand-in and SMTP sink run on free ports,
+ * so a test owns its identity provider state and its mailbox.
  */
 export async function startSystem(): Promise<RunningSystem> {
   const processes: RunningProcess[] = [];

@@ -25,8 +25,8 @@ export function loadConfig<TShape extends z.ZodRawShape>(
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const raw = env[name];
-    const shown = raw === undefined ? 'not set' : secretNames.includes(name) ? 'set (value hidden)' : JSON.stringify(raw);
-    return `${name} (${shown}): ${issue.message}`;
+    const displayedValue = raw === undefined ? 'not set' : secretNames.includes(name) ? 'set (value hidden)' : JSON.stringify(raw);
+    return `${name} (${displayedValue}): ${issue.message}`;
   });
   throw new ConfigError(problems);
 }

@@ -16,8 +16,8 @@ const DUPLICATE_KEY = 11000;
  * per subject holding the data key wrapped with the master key, or null after erasure (the
  * document stays as the erasure record).
  *
- * NOTE: like any database, MongoDB keeps erased values in its journal and in backups until they
- * expire; those copies stay wrapped, so they are unreadable without the master key.
+ * NOTE: MongoDB keeps erased values in its journal and in backups until they expire. Those
+ * copies stay wrapped, so they are unreadable without the master key.
  */
 export class MongoSubjectKeyStore implements SubjectKeyStore {
   private readonly keys: mongo.Collection<KeyDocument>;

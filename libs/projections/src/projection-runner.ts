@@ -235,8 +235,8 @@ export class ProjectionRunner {
   }
 
   /**
-   * A checkpoint past the store's head means the store was replaced or restored from an older
-   * backup. Projecting on would silently skip every new event up to the old checkpoint.
+   * Rejects a checkpoint past the store's head, which means the store was replaced or restored
+   * from an older backup. Projecting on would silently skip every new event up to that checkpoint.
    */
   private async assertCheckpointWithinStore(): Promise<void> {
     const stored = await this.options.db.collection<CheckpointDocument>(CHECKPOINTS_COLLECTION).findOne({ _id: this.checkpointId });

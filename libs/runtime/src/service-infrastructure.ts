@@ -93,7 +93,7 @@ export class ServiceInfrastructure {
     return databaseOf(this.mongo);
   }
 
-  /** The event store as projections and the relay see it: personal data opened. */
+  /** Returns the event store as projections and the relay read it, with personal data opened. */
   decodedEventStore(): EventStore {
     const { eventStore, vault } = this.requireEventStore();
     return decodingEventStore(eventStore, (data) => vault.openDeep(data));
