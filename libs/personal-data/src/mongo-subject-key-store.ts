@@ -38,7 +38,8 @@ export class MongoSubjectKeyStore implements SubjectKeyStore {
     if (!document) {
       return { status: 'missing' };
     }
-    if (document.wrappedKey === null) {
+    // FerretDB may drop a null field written by an upsert, so a missing key also means erased.
+    if (!document.wrappedKey || document.erasedAt) {
       return { status: 'erased' };
     }
     return { status: 'active', key: unwrapKey(this.masterKey, subjectId, Buffer.from(document.wrappedKey.buffer)) };
