@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The tests share the local Kafka with `npm start`: services of both would join the same consumer
+# groups and take each other's messages, so a running `npm start` has to stop first.
+for port in "${ORG_ADMIN_HTTP_PORT:-3000}" "${IDENTITY_HTTP_PORT:-3001}" "${INBOX_HTTP_PORT:-3002}" "${NOTIFIER_HTTP_PORT:-3003}"; do
+  if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null; then
+    echo "test: a service responds on port $port (probably npm start). Stop it first: its Kafka consumers would take the tests' messages." >&2
+    exit 1
+  fi
+done
+
 bash scripts/install.sh
 bash scripts/stack.sh up
 eval "$(bash scripts/stack.sh env)"
