@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { loadConfig, port } from '@team-access/config';
-import { commonConfigShape, SECRET_SETTINGS } from '@team-access/runtime';
+import { commonConfigShape, eventSourcedConfigShape, SECRET_SETTINGS } from '@team-access/runtime';
 
 export function loadIdentitySettings(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
       ...commonConfigShape,
-      MONGODB_URL: commonConfigShape.MONGODB_URL.removeDefault().default('mongodb://127.0.0.1:27117/identity'),
+      ...eventSourcedConfigShape('identity'),
       IDENTITY_HTTP_PORT: port.default(3001),
       HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-      EVENT_STORE_PG_URL: z.string().url().default('postgres://team_access:team_access@127.0.0.1:55432/identity'),
-      PERSONAL_DATA_MASTER_KEY_FILE: z.string().min(1).default('.stack/keys/personal-data.key'),
       TERMS_VERSION: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'expected a short version label such as 2026-01').default('2026-01'),
       SESSION_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3_600),
     },

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Topics } from '@team-access/contracts';
 import { IdempotentConsumer, MongoDeadLetterStore, MongoProcessedEventStore } from '@team-access/messaging';
-import { RPC_TOPICS, runService } from '@team-access/runtime';
+import { eventSourcedInfrastructure, runService } from '@team-access/runtime';
 import { identityEventsHandler } from './claims/identity-events.handler';
 import { InboxCommands } from './inboxes/inbox.commands';
 import { inboxModule } from './inbox.module';
@@ -13,20 +13,7 @@ void runService({
   name: 'inbox',
   rpc: true,
   loadSettings: () => loadInboxSettings(),
-  infrastructure: (settings) => ({
-    serviceName: 'inbox',
-    kafkaBrokers: settings.kafkaBrokers,
-    mongodbUrl: settings.MONGODB_URL,
-    eventStore: {
-      kind: settings.EVENT_STORE,
-      postgresUrl: settings.EVENT_STORE_PG_URL,
-      eventStoreDbUrl: settings.EVENTSTOREDB_URL,
-      personalDataMasterKeyFile: settings.PERSONAL_DATA_MASTER_KEY_FILE,
-      topic: Topics.inboxEvents,
-      projections: [inboxProjection],
-    },
-    topics: [...Object.values(Topics), ...RPC_TOPICS],
-  }),
+  infrastructure: (settings) => eventSourcedInfrastructure('inbox', settings, Topics.inboxEvents, [inboxProjection]),
   module: (_settings, _infrastructure, logger) => inboxModule(logger),
   afterStart: async (app, infrastructure, logger) => {
     const consumer = new IdempotentConsumer({

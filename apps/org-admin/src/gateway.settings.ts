@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { loadConfig, port, url } from '@team-access/config';
-import { commonConfigShape, SECRET_SETTINGS } from '@team-access/runtime';
+import { commonConfigShape, eventSourcedConfigShape, SECRET_SETTINGS } from '@team-access/runtime';
 
 const LOCAL_DEVELOPMENT_SECRET = 'local-development-only';
 
@@ -13,12 +13,10 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
     {
       ...commonConfigShape,
-      MONGODB_URL: commonConfigShape.MONGODB_URL.removeDefault().default('mongodb://127.0.0.1:27117/org_admin'),
+      ...eventSourcedConfigShape('org_admin'),
       ORG_ADMIN_HTTP_PORT: port.default(3000),
       HTTP_HOST: z.string().min(1).default('127.0.0.1'),
       PUBLIC_BASE_URL: url(['http', 'https']).default('http://127.0.0.1:3000'),
-      EVENT_STORE_PG_URL: z.string().url().default('postgres://team_access:team_access@127.0.0.1:55432/org_admin'),
-      PERSONAL_DATA_MASTER_KEY_FILE: z.string().min(1).default('.stack/keys/personal-data.key'),
       PLATFORM_ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters').default(`${LOCAL_DEVELOPMENT_SECRET}-platform-admin`),
       ENTRA_AUTHORITY_HOST: url(['http', 'https']).default('http://127.0.0.1:4011'),
       ENTRA_CLIENT_ID: z.string().min(1).default('team-access-local'),

@@ -18,6 +18,26 @@ export interface EventCodec<TEvent extends DomainEvent> {
   decode(recorded: RecordedEvent): Promise<TEvent>;
 }
 
+/** The part of the personal-data vault that event codecs use. */
+export interface PersonalDataSealer {
+  seal(subjectId: string, plaintext: string): Promise<unknown>;
+  openDeep<T>(value: T): Promise<T>;
+}
+
+/**
+ * A codec that seals personal data on the way into the store and opens every sealed value on the
+ * way out. `encodeData` returns the event's data with its personal fields sealed.
+ */
+export function sealingCodec<TEvent extends DomainEvent>(
+  vault: PersonalDataSealer,
+  encodeData: (event: TEvent, vault: PersonalDataSealer) => Promise<unknown>,
+): EventCodec<TEvent> {
+  return {
+    encode: (_streamId, event) => encodeData(event, vault),
+    decode: async (recorded) => ({ type: recorded.type, schemaVersion: recorded.schemaVersion, data: await vault.openDeep(recorded.data) }) as TEvent,
+  };
+}
+
 export function plainCodec<TEvent extends DomainEvent>(): EventCodec<TEvent> {
   return {
     encode: async (_streamId, event) => event.data,

@@ -18,6 +18,15 @@ export const commonConfigShape = {
   SESSION_JWK_FILE: z.string().min(1).default('.stack/keys/session.jwk'),
 };
 
+/** Settings of a service that keeps events: its own event-store database and the master key file. */
+export function eventSourcedConfigShape(database: string) {
+  return {
+    MONGODB_URL: commonConfigShape.MONGODB_URL.removeDefault().default(`mongodb://127.0.0.1:27117/${database}`),
+    EVENT_STORE_PG_URL: z.string().url().default(`postgres://team_access:team_access@127.0.0.1:55432/${database}`),
+    PERSONAL_DATA_MASTER_KEY_FILE: z.string().min(1).default('.stack/keys/personal-data.key'),
+  };
+}
+
 export const SECRET_SETTINGS = ['PERSONAL_DATA_MASTER_KEY', 'ENTRA_CLIENT_SECRET', 'OIDC_STATE_SECRET', 'PLATFORM_ADMIN_TOKEN'];
 
 /** Base64 of exactly 32 bytes. */

@@ -5,12 +5,14 @@ import { Connection, mongo } from 'mongoose';
 import { Pool } from 'pg';
 import { Logger } from 'pino';
 import { ConfigError } from '@team-access/config';
+import { Topics } from '@team-access/contracts';
 import { EventStore, EventStoreDbEventStore, PostgresEventStore, RecordedEvent } from '@team-access/event-store';
 import { CheckpointStore, createKafka, ensureTopics, OutboxRelay, PostgresCheckpointStore } from '@team-access/messaging';
 import { MongoSubjectKeyStore, PersonalDataVault, PostgresSubjectKeyStore } from '@team-access/personal-data';
 import { createMongoConnection, databaseOf, Projection, ProjectionRunner } from '@team-access/projections';
 import { decodingEventStore } from './decoding-event-store';
 import { MongoCheckpointStore } from './mongo-checkpoint.store';
+import { RPC_TOPICS } from './rpc-server';
 
 export interface InfrastructureSettings {
   serviceName: string;
@@ -32,6 +34,39 @@ export interface InfrastructureSettings {
 export interface HealthReport {
   status: 'ok' | 'degraded';
   checks: Record<string, { status: 'ok' | 'failed'; error?: string }>;
+}
+
+/**
+ * Infrastructure of a service that keeps events: its event store, the relay to `topic`, and its
+ * projections. Every service creates all event and request-reply topics, whichever starts first.
+ */
+export function eventSourcedInfrastructure(
+  serviceName: string,
+  settings: {
+    kafkaBrokers: string[];
+    MONGODB_URL: string;
+    EVENT_STORE: 'postgres' | 'eventstoredb';
+    EVENT_STORE_PG_URL: string;
+    EVENTSTOREDB_URL?: string;
+    PERSONAL_DATA_MASTER_KEY_FILE: string;
+  },
+  topic: string,
+  projections: Projection[],
+): InfrastructureSettings {
+  return {
+    serviceName,
+    kafkaBrokers: settings.kafkaBrokers,
+    mongodbUrl: settings.MONGODB_URL,
+    eventStore: {
+      kind: settings.EVENT_STORE,
+      postgresUrl: settings.EVENT_STORE_PG_URL,
+      eventStoreDbUrl: settings.EVENTSTOREDB_URL,
+      personalDataMasterKeyFile: settings.PERSONAL_DATA_MASTER_KEY_FILE,
+      topic,
+      projections,
+    },
+    topics: [...Object.values(Topics), ...RPC_TOPICS],
+  };
 }
 
 const TOPIC_PARTITIONS = 3;

@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SessionClaims, SessionTokenVerifier } from '@team-access/auth';
 import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, normalizeLoginName, RequestContext } from '@team-access/contracts';
 import { EventStore } from '@team-access/event-store';
-import { CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, SESSION_VERIFIER } from '@team-access/runtime';
+import { CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, SESSION_VERIFIER } from '@team-access/runtime';
 import { CommandActor, decideInbox, DEFAULT_ROLE, InboxCommand } from './inbox.decider';
-import { inboxCodec, PersonalDataSealer } from './inbox.codec';
+import { inboxCodec } from './inbox.codec';
 import { evolveInbox, findMemberByLoginName, initialInboxState, InboxState } from './inbox.state';
 
 const inboxDecider: Decider<InboxState, InboxCommand, InboxEvent> = {

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, OrganizationEvent } from '@team-access/contracts';
 import { EventStore } from '@team-access/event-store';
-import { CLOCK, Clock, Decider, EVENT_STORE, EventCodec, handleCommand, PERSONAL_DATA_VAULT } from '@team-access/runtime';
-import { RecordedEvent } from '@team-access/event-store';
+import { CLOCK, Clock, Decider, EVENT_STORE, EventCodec, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, sealingCodec } from '@team-access/runtime';
 import {
   CreateOrganization,
   decideOrganization,
@@ -12,12 +11,6 @@ import {
   OrganizationCommand,
   OrganizationState,
 } from './organization.decider';
-
-/** The part of the personal-data vault this service needs. */
-export interface PersonalDataSealer {
-  seal(subjectId: string, plaintext: string): Promise<unknown>;
-  openDeep<T>(value: T): Promise<T>;
-}
 
 const organizationDecider: Decider<OrganizationState, OrganizationCommand, OrganizationEvent> = {
   initialState: initialOrganizationState,
@@ -44,16 +37,12 @@ export class OrganizationCommands {
     @Inject(PERSONAL_DATA_VAULT) vault: PersonalDataSealer,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
-    this.codec = {
-      encode: async (_streamId, event) => {
-        if (event.type === 'org.organization.created' && event.data.ownerLoginName !== null) {
-          return { ...event.data, ownerLoginName: await vault.seal(`organization-owner-${event.data.organizationId}`, event.data.ownerLoginName) };
-        }
-        return event.data;
-      },
-      decode: async (recorded: RecordedEvent) =>
-        ({ type: recorded.type, schemaVersion: recorded.schemaVersion, data: await vault.openDeep(recorded.data) }) as OrganizationEvent,
-    };
+    this.codec = sealingCodec<OrganizationEvent>(vault, async (event, sealer) => {
+      if (event.type === 'org.organization.created' && event.data.ownerLoginName !== null) {
+        return { ...event.data, ownerLoginName: await sealer.seal(`organization-owner-${event.data.organizationId}`, event.data.ownerLoginName) };
+      }
+      return event.data;
+    });
   }
 
   async create(input: CreateOrganizationInput, correlationId: string): Promise<{ organizationId: string; created: boolean; lastPosition: number | null }> {
