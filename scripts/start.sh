@@ -22,6 +22,10 @@ stop_services() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop_services EXIT
+trap 'exit 130' INT TERM
+# npm does not pass SIGTERM on to this script, so the loop at the end also stops the services
+# when the process that started the script is gone.
+parent_pid=$PPID
 
 for service in identity inbox notifier org-admin; do
   if curl -fsS -o /dev/null "http://127.0.0.1:${ports[$service]}/health" 2>/dev/null; then
@@ -58,6 +62,13 @@ The system is up.
 Press Ctrl-C to stop the services.
 INFO
 
-wait -n "${pids[@]}"
-echo "start: a service exited; see .stack/logs/" >&2
-exit 1
+while kill -0 "$parent_pid" 2>/dev/null; do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "start: a service exited; see .stack/logs/" >&2
+      exit 1
+    fi
+  done
+  sleep 1
+done
+echo "start: the parent process is gone; stopping the services"

@@ -32,12 +32,19 @@ describe('foundation flow', () => {
   let janeMemberId: string;
   const correlationId = `e2e-${randomUUID()}`;
 
-  async function api(browser: TestBrowser, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+  async function api(
+    browser: TestBrowser,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    raw?: { contentType: string; body: string },
+  ): Promise<{ status: number; body: Json }> {
     const csrf = browser.cookie(system.gatewayUrl, 'ta_csrf');
     const response = await browser.request(`${system.gatewayUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { 'content-type': raw?.contentType ?? 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },
+      body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };
   }
@@ -173,6 +180,53 @@ describe('foundation flow', () => {
     expect((crossing.body.error as Json).code).toBe('inbox.not_found');
   });
 
+  it('rejects a second organization on a connected tenant', async () => {
+    const response = await fetch(`${system.gatewayUrl}/platform/organizations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PLATFORM_ADMIN_TOKEN}` },
+      body: JSON.stringify({ name: 'Contoso Again', ownerLoginName: 'mallory@contoso.example', entraTenants: [{ tenantId: contosoTenant, verifiedDomains: [] }] }),
+    });
+
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: Json }).error).toMatchObject({ code: 'organization.tenant_already_connected', value: contosoTenant });
+  });
+
+  it.each([
+    ['text/plain', 'loginName=x@contoso.example', 415, 'request.content_type_unsupported'],
+    ['application/x-www-form-urlencoded', 'loginName=x@contoso.example', 415, 'request.content_type_unsupported'],
+    ['application/json', '{"loginName": ', 400, 'request.body_invalid'],
+    ['application/json', '["x@contoso.example"]', 400, 'request.body_invalid'],
+    ['application/json; charset=latin1', '{"loginName":"x@contoso.example"}', 415, 'request.charset_unsupported'],
+    ['application/json', JSON.stringify({ loginName: 'x'.repeat(200_000) }), 413, 'request.body_too_large'],
+  ])('rejects a %s body %#', async (contentType, body, status, code) => {
+    const response = await api(owner, 'POST', `/api/organizations/${organizationId}/inboxes/${supportInboxId}/invitations`, undefined, {}, { contentType, body });
+
+    expect(response.status).toBe(status);
+    expect((response.body.error as Json).code).toBe(code);
+  });
+
+  it('rejects an inbox name with a NUL character', async () => {
+    const response = await api(owner, 'POST', `/api/organizations/${organizationId}/inboxes`, { name: 'Sales\u0000' });
+
+    expect(response.status).toBe(400);
+    expect((response.body.error as Json).code).toBe('inbox.name_invalid');
+  });
+
+  it('rejects a CSRF token of another session', async () => {
+    const other = new TestBrowser();
+    await signInUntilAccepted(other, 'admin@contoso.example');
+    const foreignCsrf = other.cookie(system.gatewayUrl, 'ta_csrf') ?? '';
+
+    const response = await owner.request(`${system.gatewayUrl}/api/organizations/${organizationId}/inboxes/${supportInboxId}/invitations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': foreignCsrf },
+      body: JSON.stringify({ loginName: 'x@contoso.example' }),
+    });
+
+    expect(foreignCsrf).not.toBe('');
+    expect(response.status).toBe(403);
+  });
+
   it('rejects a request without a session with 401', async () => {
     const response = await fetch(`${system.gatewayUrl}/api/organizations/${organizationId}/inboxes/${supportInboxId}/invitations`, {
       method: 'POST',
@@ -200,7 +254,7 @@ describe('foundation flow', () => {
 
     const signIn = await signInWithMicrosoft(jane, system.gatewayUrl, 'jane.doe@contoso.example');
     expect(signIn.status).toBe(200);
-    expect(signIn.body).toMatchObject({ signedIn: true, termsAccepted: false, next: '/terms' });
+    expect(signIn.body).toMatchObject({ signedIn: true, termsAccepted: false, next: `/terms?version=${TERMS_VERSION}` });
 
     const beforeTerms = await api(jane, 'GET', '/api/me/inboxes');
     expect(beforeTerms.status).toBe(403);
@@ -258,6 +312,41 @@ describe('foundation flow', () => {
     expect((unassigned.body.error as Json).code).toBe('sign_in.entra_user_not_assigned');
     expect(cancelled.status).toBe(403);
     expect((cancelled.body.error as Json).code).toBe('sign_in.entra_cancelled');
+  });
+
+  it('rejects an error callback that this browser did not start', async () => {
+    const forged = await new TestBrowser().request(`${system.gatewayUrl}/auth/microsoft/callback?error=access_denied&error_description=AADSTS50105%3A+forged`, {
+      headers: { accept: 'application/json' },
+    });
+    const empty = await new TestBrowser().request(`${system.gatewayUrl}/auth/microsoft/callback`, { headers: { accept: 'application/json' } });
+
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { error: Json }).error.code).toBe('sign_in.request_invalid');
+    expect(empty.status).toBe(400);
+  });
+
+  it('keeps session tokens, codes and state out of the logs', async () => {
+    const browser = new TestBrowser();
+    const signIn = await signInWithMicrosoft(browser, system.gatewayUrl, 'jane.doe@contoso.example');
+    const token = String(signIn.body.sessionToken);
+    await api(browser, 'GET', '/api/me/inboxes');
+
+    for (const service of ['org-admin', 'identity', 'inbox', 'notifier']) {
+      const log = readFileSync(logFile(service), 'utf8');
+      expect({ service, containsToken: log.includes(token.slice(-40)) }).toEqual({ service, containsToken: false });
+      expect({ service, containsCode: /[?&]code=/.test(log) }).toEqual({ service, containsCode: false });
+      expect({ service, containsState: /[?&]state=/.test(log) }).toEqual({ service, containsState: false });
+      expect({ service, containsCsrf: log.includes('x-csrf-token') }).toEqual({ service, containsCsrf: false });
+    }
+  });
+
+  it('logs each gateway request with its correlation and organization ids', async () => {
+    const line = readFileSync(logFile('org-admin'), 'utf8')
+      .split('\n')
+      .find((entry) => entry.includes('"msg":"request completed"') && entry.includes(`/api/organizations/${organizationId}/`));
+
+    expect(line).toBeDefined();
+    expect(JSON.parse(String(line))).toMatchObject({ service: 'org-admin', organizationId, correlationId: expect.any(String) });
   });
 
   it('rejects a callback whose state does not match the browser', async () => {

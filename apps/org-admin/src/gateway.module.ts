@@ -1,10 +1,13 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { Logger } from 'pino';
-import { GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings, KAFKA_RPC_CLIENT } from './gateway.tokens';
+import { CLOCK, Clock } from '@team-access/runtime';
+import { ENTRA_STATE_STORE, GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings, KAFKA_RPC_CLIENT } from './gateway.tokens';
+import { EncryptedCookieStateStore } from './sign-in/entra-state.store';
 import { CorrelationMiddleware } from './http/correlation.middleware';
 import { GatewayErrorFilter } from './http/error.filter';
-import { SessionGuard } from './http/session';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { BrowserSessions, SessionGuard } from './http/session';
 import { InboxesController } from './inboxes/inboxes.controller';
 import { MeController } from './me/me.controller';
 import { OrganizationCommands } from './organizations/organization.commands';
@@ -34,9 +37,15 @@ export function gatewayModule(settings: GatewaySettings, kafkaBrokers: string[],
     providers: [
       RpcClient,
       SessionGuard,
+      BrowserSessions,
       OrganizationCommands,
       EntraStrategyRegistrar,
       { provide: GATEWAY_SETTINGS, useValue: settings },
+      {
+        provide: ENTRA_STATE_STORE,
+        useFactory: (clock: Clock) => new EncryptedCookieStateStore(settings.entra.stateSecret, settings.secureCookies, clock),
+        inject: [CLOCK],
+      },
       { provide: GATEWAY_LOGGER, useValue: logger },
       { provide: APP_FILTER, useClass: GatewayErrorFilter },
     ],
@@ -44,6 +53,7 @@ export function gatewayModule(settings: GatewaySettings, kafkaBrokers: string[],
   class GatewayModule implements NestModule {
     configure(consumer: MiddlewareConsumer): void {
       consumer.apply(CorrelationMiddleware).forRoutes('*');
+      consumer.apply(JsonBodyMiddleware).forRoutes('api/*path', 'platform/*path');
     }
   }
   return GatewayModule;

@@ -1,5 +1,5 @@
 // Signs and verifies real Ed25519 tokens with jose; the clock is passed in explicitly.
-import { exportJWK, generateKeyPair } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { DomainError } from '@team-access/contracts';
 import { SessionClaims, SessionTokenSigner, SessionTokenVerifier } from './session-token';
 
@@ -39,6 +39,20 @@ describe('session tokens', () => {
     await expect(verifier.verify(token, new Date(issuedAt.getTime() + (900 + 121) * 1000))).rejects.toMatchObject({
       code: 'session.expired',
     });
+  });
+
+  it('rejects a token without an expiry', async () => {
+    const jwk = await keyPair();
+    const key = await importJWK(jwk, 'EdDSA');
+    const token = await new SignJWT({ sid: 's', org: 'o', login: 'l', own: false, perm: [], terms: true })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
+      .setSubject('user-1')
+      .setIssuer('team-access/identity')
+      .setAudience('team-access')
+      .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+      .sign(key);
+
+    await expect((await SessionTokenVerifier.fromJwk(jwk)).verify(token, issuedAt)).rejects.toMatchObject({ code: 'session.invalid' });
   });
 
   it('rejects a token signed with another key', async () => {

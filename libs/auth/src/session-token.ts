@@ -71,7 +71,9 @@ export class SessionTokenVerifier {
   /** Verifies signature, issuer, audience, expiry and not-before; throws an `unauthenticated` DomainError. */
   async verify(token: string | undefined, now: Date): Promise<SessionClaims> {
     if (!token) {
-      throw new DomainError('unauthenticated', 'session.missing', 'This request needs a session. Sign in first.');
+      throw new DomainError('unauthenticated', 'session.missing', 'This request needs a session.', {
+        fix: 'Sign in at /signin, or send "Authorization: Bearer <session token>".',
+      });
     }
 
     try {
@@ -81,6 +83,7 @@ export class SessionTokenVerifier {
         algorithms: [ALGORITHM],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         currentDate: now,
+        requiredClaims: ['sub', 'sid', 'org', 'iat', 'exp'],
       });
       return {
         userId: String(payload.sub),
@@ -96,7 +99,8 @@ export class SessionTokenVerifier {
       throw new DomainError(
         'unauthenticated',
         expired ? 'session.expired' : 'session.invalid',
-        expired ? 'The session has expired. Sign in again.' : 'The session token is not valid. Sign in again.',
+        expired ? 'The session has expired.' : 'The session token is not valid.',
+        { fix: 'Sign in again at /signin.' },
       );
     }
   }

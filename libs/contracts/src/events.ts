@@ -25,6 +25,12 @@ export interface EntraTenantConnectedV1 {
   verifiedDomains: string[];
 }
 
+/** Recorded in `entra-tenant-{tid}` so that one tenant belongs to at most one organization. */
+export interface EntraTenantReservedV1 {
+  organizationId: string;
+  tenantId: string;
+}
+
 export interface EntraTenantDisconnectedV1 {
   organizationId: string;
   tenantId: string;
@@ -33,7 +39,8 @@ export interface EntraTenantDisconnectedV1 {
 export type OrganizationEvent =
   | DomainEvent<'org.organization.created', OrganizationCreatedV1>
   | DomainEvent<'org.entra_tenant.connected', EntraTenantConnectedV1>
-  | DomainEvent<'org.entra_tenant.disconnected', EntraTenantDisconnectedV1>;
+  | DomainEvent<'org.entra_tenant.disconnected', EntraTenantDisconnectedV1>
+  | DomainEvent<'org.entra_tenant.reserved', EntraTenantReservedV1>;
 
 // --- inbox (apps/inbox) --------------------------------------------------------------------
 
@@ -101,6 +108,7 @@ export const SCHEMA_VERSIONS: Record<EventType, number> = {
   'org.organization.created': 1,
   'org.entra_tenant.connected': 1,
   'org.entra_tenant.disconnected': 1,
+  'org.entra_tenant.reserved': 1,
   'inbox.inbox.created': 1,
   'inbox.member.invited': 1,
   'inbox.member.claimed': 1,

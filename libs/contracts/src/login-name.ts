@@ -18,5 +18,15 @@ const LOGIN_NAME_MAX_LENGTH = 256;
 
 export function isValidLoginName(raw: string): boolean {
   const trimmed = raw.trim();
-  return trimmed.length <= LOGIN_NAME_MAX_LENGTH && LOGIN_NAME_PATTERN.test(trimmed) && !isGuestUpn(trimmed);
+  return trimmed.length <= LOGIN_NAME_MAX_LENGTH && LOGIN_NAME_PATTERN.test(trimmed) && !isGuestUpn(trimmed) && !hasInvisibleCharacters(trimmed);
+}
+
+// Control characters (C0, C1) and format characters such as bidirectional overrides and
+// zero-width spaces: invisible in a UI, so they make two different names look alike, and
+// PostgreSQL jsonb rejects NUL outright.
+const INVISIBLE_CHARACTERS = /[\p{Cc}\p{Cf}]/u;
+
+/** True when the text has characters that display as nothing or reorder what is displayed. */
+export function hasInvisibleCharacters(text: string): boolean {
+  return INVISIBLE_CHARACTERS.test(text);
 }

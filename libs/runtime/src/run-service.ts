@@ -5,7 +5,7 @@ import { Logger as PinoNestLogger, LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
 import { SessionTokenVerifier } from '@team-access/auth';
 import { ConfigError } from '@team-access/config';
-import { createLogger, currentCorrelation } from '@team-access/messaging';
+import { createLogger } from '@team-access/messaging';
 import { HEALTH_PROBE, HealthController } from './health.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { connectRpcServer, isRpcServerReady } from './rpc-server';
@@ -56,7 +56,13 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
       LoggerModule.forRoot({
         pinoHttp: {
           logger,
-          customProps: () => ({ ...currentCorrelation() }),
+          // The logger's mixin adds correlationId and organizationId. Requests and responses are
+          // reduced to method, path and status: query strings carry OAuth codes and state, and
+          // headers carry cookies, session tokens and CSRF tokens.
+          serializers: {
+            req: (request: { method?: string; url?: string }) => ({ method: request.method, path: (request.url ?? '').split('?')[0] }),
+            res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+          },
           autoLogging: { ignore: (request) => request.url === '/health' },
         },
       }),
@@ -83,6 +89,7 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
 
   const app = await NestFactory.create(ServiceRootModule, { bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.use(cookieParser());
   definition.configureHttp?.(app);
   if (definition.rpc) {

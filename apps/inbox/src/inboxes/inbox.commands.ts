@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SessionClaims, SessionTokenVerifier } from '@team-access/auth';
-import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, normalizeLoginName, RequestContext } from '@team-access/contracts';
+import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, normalizeLoginName, preview, RequestContext } from '@team-access/contracts';
 import { EventStore } from '@team-access/event-store';
 import { CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, SESSION_VERIFIER } from '@team-access/runtime';
 import { CommandActor, decideInbox, DEFAULT_ROLE, InboxCommand } from './inbox.decider';
@@ -37,7 +37,7 @@ export class InboxCommands {
   async createInbox(context: RequestContext, organizationId: string, name: unknown): Promise<CreateInboxResult & { lastPosition: number | null }> {
     const session = await this.authenticate(context, organizationId);
     if (typeof name !== 'string') {
-      throw new DomainError('invalid', 'inbox.name_invalid', 'The inbox name is missing.', { value: name, fix: 'Send a "name" string.' });
+      throw new DomainError('invalid', 'inbox.name_invalid', 'The inbox name is missing or not a string.', { value: name ?? null, fix: 'Send a "name" string.' });
     }
 
     const inboxId = randomUUID();
@@ -52,7 +52,7 @@ export class InboxCommands {
     const session = await this.authenticate(context, request.organizationId);
     const { loginName, tier, role } = parseInvitation(request);
     if (!UUID_PATTERN.test(request.inboxId)) {
-      throw new DomainError('not_found', 'inbox.not_found', `No inbox with id ${request.inboxId} exists in this organization.`, {
+      throw new DomainError('not_found', 'inbox.not_found', `No inbox with id ${preview(request.inboxId)} exists in this organization.`, {
         value: request.inboxId,
         fix: 'List your inboxes to find the right id.',
       });
@@ -114,8 +114,9 @@ export class InboxCommands {
       });
     }
     if (session.organizationId !== organizationId) {
-      throw new DomainError('not_found', 'organization.not_found', `No organization with id ${organizationId} is visible to you.`, {
+      throw new DomainError('not_found', 'organization.not_found', `No organization with id ${preview(organizationId)} is visible to you.`, {
         value: organizationId,
+        fix: 'Use the organization id from GET /api/me.',
       });
     }
     return session;
@@ -128,14 +129,15 @@ function actorOf(session: SessionClaims): CommandActor {
 
 function parseInvitation(request: { loginName: unknown; tier: unknown; role?: unknown }): { loginName: string; tier: 'member' | 'manager' | 'owner'; role: string } {
   if (typeof request.loginName !== 'string') {
-    throw new DomainError('invalid', 'inbox.login_name_invalid', 'The login name is missing.', {
+    const missing = request.loginName === undefined || request.loginName === null;
+    throw new DomainError('invalid', 'inbox.login_name_invalid', missing ? 'The login name is missing.' : 'The login name must be a string.', {
       value: request.loginName ?? null,
-      fix: 'Send "loginName" with the person\'s Entra user principal name.',
+      fix: 'Send "loginName" as a string with the person\'s Entra user principal name.',
     });
   }
   const tier = request.tier ?? 'member';
   if (!isTier(tier)) {
-    throw new DomainError('invalid', 'inbox.tier_invalid', `"${String(tier)}" is not a tier.`, { value: tier, fix: 'Use member, manager or owner.' });
+    throw new DomainError('invalid', 'inbox.tier_invalid', `${JSON.stringify(tier)} is not a tier.`, { value: tier, fix: 'Use member, manager or owner.' });
   }
   const role = request.role ?? DEFAULT_ROLE;
   if (typeof role !== 'string') {

@@ -77,6 +77,30 @@ describe('decideInbox InviteMember', () => {
     expect(error.details.value).toBe('not-an-address');
   });
 
+  it.each([
+    ['a NUL character', 'a\u0000b@contoso.example'],
+    ['a right-to-left override', 'a\u202e@contoso.example'],
+    ['a zero-width space', 'jane\u200b.doe@contoso.example'],
+  ])('rejects a login name with %s', (_case, loginName) => {
+    expect(decideError(given(created), invite({ loginName })).code).toBe('inbox.login_name_invalid');
+  });
+
+  it('rejects a role that does not exist', () => {
+    const error = decideError(given(created), invite({ role: 'admin' }));
+
+    expect(error.code).toBe('inbox.role_unknown');
+    expect(error.details.value).toBe('admin');
+  });
+
+  it('shortens a very long value in the error body', () => {
+    const loginName = `${'x'.repeat(5000)}@contoso.example`;
+
+    const body = decideError(given(created), invite({ loginName })).toBody();
+
+    expect(String(body.value).length).toBeLessThan(300);
+    expect(body.message.length).toBeLessThan(400);
+  });
+
   it('rejects a guest user principal name', () => {
     const error = decideError(given(created), invite({ loginName: 'jane_fabrikam.example#EXT#@contoso.example' }));
 
@@ -157,6 +181,10 @@ describe('decideInbox CreateInbox', () => {
 
   it('is idempotent for the same name', () => {
     expect(decideInbox(given(created), create)).toEqual([]);
+  });
+
+  it('rejects a name with control characters', () => {
+    expect(decideError(given(), { ...create, name: 'Support\u0000' }).code).toBe('inbox.name_invalid');
   });
 
   it('rejects a caller who is not an organization owner', () => {

@@ -1,5 +1,5 @@
 import { canCreateInbox, canManageMember, canUseInbox } from '@team-access/auth';
-import { DomainError, event, InboxEvent, isGuestUpn, isTier, isValidLoginName, normalizeLoginName, Tier } from '@team-access/contracts';
+import { DomainError, event, hasInvisibleCharacters, InboxEvent, isGuestUpn, isTier, isValidLoginName, normalizeLoginName, preview, Tier } from '@team-access/contracts';
 import { findMemberByLoginName, findMemberByUserId, InboxState } from './inbox.state';
 
 /** The authenticated caller, taken from a verified session token. */
@@ -41,6 +41,8 @@ export type InboxCommand = CreateInbox | InviteMember | ClaimInvitation;
 export const INBOX_NAME_MAX_LENGTH = 100;
 export const ROLE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,49}$/;
 export const DEFAULT_ROLE = 'default';
+// NOTE: only the default role exists until custom roles, which seed notification settings, are built.
+const KNOWN_ROLES: readonly string[] = [DEFAULT_ROLE];
 
 /**
  * Decides which events a command produces. An empty array means the command changes nothing
@@ -59,14 +61,16 @@ export function decideInbox(state: InboxState, command: InboxCommand): InboxEven
 
 function decideCreateInbox(state: InboxState, command: CreateInbox): InboxEvent[] {
   const name = command.name.trim();
-  if (name.length === 0 || name.length > INBOX_NAME_MAX_LENGTH) {
-    throw new DomainError('invalid', 'inbox.name_invalid', `The inbox name must have 1 to ${INBOX_NAME_MAX_LENGTH} characters.`, {
+  if (name.length === 0 || name.length > INBOX_NAME_MAX_LENGTH || hasInvisibleCharacters(name)) {
+    throw new DomainError('invalid', 'inbox.name_invalid', `The inbox name must have 1 to ${INBOX_NAME_MAX_LENGTH} visible characters.`, {
       value: command.name,
-      fix: 'Send a non-empty "name" of at most 100 characters.',
+      fix: 'Send a non-empty "name" of at most 100 characters, without control or formatting characters.',
     });
   }
   if (!canCreateInbox(command.actor) || command.actor.organizationId !== command.organizationId) {
-    throw new DomainError('forbidden', 'inbox.create_forbidden', 'Only organization owners can create inboxes.');
+    throw new DomainError('forbidden', 'inbox.create_forbidden', 'Only organization owners can create inboxes.', {
+      fix: 'Ask an owner of your organization to create the inbox.',
+    });
   }
 
   if (state.exists) {
@@ -94,7 +98,7 @@ function decideInviteMember(state: InboxState, command: InviteMember): InboxEven
     throw inboxNotFound(command.inboxId);
   }
   if (!canManageMember(actor, command.tier)) {
-    throw new DomainError('forbidden', 'inbox.invite_forbidden', `Your tier in this inbox cannot invite a ${command.tier}.`, {
+    throw new DomainError('forbidden', 'inbox.invite_forbidden', `Your tier in this inbox cannot invite someone as ${command.tier}.`, {
       value: command.tier,
       fix: 'Managers can invite members; ask an inbox owner or an organization owner for higher tiers.',
     });
@@ -105,7 +109,7 @@ function decideInviteMember(state: InboxState, command: InviteMember): InboxEven
     if (existing.tier === command.tier && existing.role === command.role) {
       return [];
     }
-    throw new DomainError('conflict', 'inbox.member_already_invited', `${command.loginName.trim()} is already a ${existing.tier} of this inbox.`, {
+    throw new DomainError('conflict', 'inbox.member_already_invited', `${preview(command.loginName.trim())} is already invited to this inbox as ${existing.tier}.`, {
       value: command.loginName,
       fix: 'Change the tier or role of the existing member instead of inviting again.',
     });
@@ -155,7 +159,7 @@ function assertInboxVisible(state: InboxState, organizationId: string, inboxId: 
 }
 
 function inboxNotFound(inboxId: string): DomainError {
-  return new DomainError('not_found', 'inbox.not_found', `No inbox with id ${inboxId} exists in this organization.`, {
+  return new DomainError('not_found', 'inbox.not_found', `No inbox with id ${preview(inboxId)} exists in this organization.`, {
     value: inboxId,
     fix: 'List your inboxes to find the right id.',
   });
@@ -169,19 +173,25 @@ function assertValidInvitation(command: InviteMember): void {
     });
   }
   if (!isValidLoginName(command.loginName)) {
-    throw new DomainError('invalid', 'inbox.login_name_invalid', `"${command.loginName}" is not a valid login name.`, {
+    throw new DomainError('invalid', 'inbox.login_name_invalid', `"${preview(command.loginName)}" is not a valid login name.`, {
       value: command.loginName,
       fix: 'Use the person\'s Entra user principal name, for example jane.doe@contoso.example.',
     });
   }
   if (!isTier(command.tier)) {
-    throw new DomainError('invalid', 'inbox.tier_invalid', `"${String(command.tier)}" is not a tier.`, {
+    throw new DomainError('invalid', 'inbox.tier_invalid', `${JSON.stringify(command.tier)} is not a tier.`, {
       value: command.tier,
       fix: 'Use member, manager or owner.',
     });
   }
+  if (ROLE_NAME_PATTERN.test(command.role) && !KNOWN_ROLES.includes(command.role)) {
+    throw new DomainError('invalid', 'inbox.role_unknown', `The role "${command.role}" does not exist in this inbox.`, {
+      value: command.role,
+      fix: `Leave "role" out, or use one of: ${KNOWN_ROLES.join(', ')}.`,
+    });
+  }
   if (!ROLE_NAME_PATTERN.test(command.role)) {
-    throw new DomainError('invalid', 'inbox.role_invalid', `"${command.role}" is not a valid role name.`, {
+    throw new DomainError('invalid', 'inbox.role_invalid', `"${preview(command.role)}" is not a valid role name.`, {
       value: command.role,
       fix: 'Use lower-case letters, digits, "-" or "_", at most 50 characters, or leave the role out for the default.',
     });

@@ -14,7 +14,7 @@ export class CorrelationMiddleware implements NestMiddleware {
     const correlationId = typeof incoming === 'string' && CORRELATION_PATTERN.test(incoming) ? incoming : randomUUID();
 
     response.setHeader(CORRELATION_HEADER, correlationId);
-    const organizationId = /\/organizations\/([^/]+)/.exec(request.path)?.[1];
+    const organizationId = /\/organizations\/([^/?]+)/.exec(request.originalUrl)?.[1];
     runWithCorrelation({ correlationId, organizationId }, next);
   }
 }

@@ -1,9 +1,10 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { SessionClaims, SessionTokenVerifier } from '@team-access/auth';
 import { DomainError } from '@team-access/contracts';
 import { CLOCK, Clock, SESSION_VERIFIER } from '@team-access/runtime';
+import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
 
 export const SESSION_COOKIE = 'ta_session';
 export const CSRF_COOKIE = 'ta_csrf';
@@ -16,23 +17,54 @@ export interface AuthenticatedRequest extends Request {
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Sets the session cookie and a fresh CSRF token readable by the web client. */
-export function startBrowserSession(response: Response, sessionToken: string, lifetimeSeconds: number, secure: boolean): void {
-  response.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: lifetimeSeconds * 1000 });
-  response.cookie(CSRF_COOKIE, randomBytes(24).toString('base64url'), { httpOnly: false, secure, sameSite: 'strict', path: '/', maxAge: lifetimeSeconds * 1000 });
+/**
+ * Session cookies and their CSRF tokens. The CSRF token is an HMAC of the session token, so it
+ * is valid only with the session it was issued for: a cookie planted by another site cannot
+ * pass, unlike a plain double-submit value.
+ */
+@Injectable()
+export class BrowserSessions {
+  private readonly key: Buffer;
+
+  constructor(@Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings) {
+    this.key = createHash('sha256').update(`csrf:${settings.entra.stateSecret}`).digest();
+  }
+
+  /** Sets the HttpOnly session cookie and the CSRF cookie that the web client echoes in a header. */
+  start(response: Response, sessionToken: string): void {
+    const { sessionLifetimeSeconds, secureCookies } = this.settings;
+    response.cookie(SESSION_COOKIE, sessionToken, { httpOnly: true, secure: secureCookies, sameSite: 'lax', path: '/', maxAge: sessionLifetimeSeconds * 1000 });
+    response.cookie(CSRF_COOKIE, this.csrfToken(sessionToken), { httpOnly: false, secure: secureCookies, sameSite: 'strict', path: '/', maxAge: sessionLifetimeSeconds * 1000 });
+  }
+
+  assertCsrfToken(request: Request, sessionToken: string): void {
+    const header = request.headers[CSRF_HEADER];
+    const expected = Buffer.from(this.csrfToken(sessionToken));
+    const valid = typeof header === 'string' && header.length === expected.length && timingSafeEqual(Buffer.from(header), expected);
+    if (!valid) {
+      throw new DomainError('forbidden', 'csrf.token_invalid', 'The CSRF token is missing or does not match the session.', {
+        fix: `Send the value of the ${CSRF_COOKIE} cookie in the ${CSRF_HEADER} header.`,
+      });
+    }
+  }
+
+  private csrfToken(sessionToken: string): string {
+    return createHmac('sha256', this.key).update(sessionToken).digest('base64url');
+  }
 }
 
 /**
  * Requires a valid session, from the `ta_session` cookie or an `Authorization: Bearer` header.
- * Cookie sessions must echo the CSRF cookie in the `x-csrf-token` header on unsafe methods
- * (double-submit), because browsers attach cookies to cross-site form posts; bearer tokens are
- * never attached by browsers and need no such check.
+ * Cookie sessions must send the CSRF token in the `x-csrf-token` header on unsafe methods,
+ * because browsers attach cookies to cross-site requests. Browsers never attach bearer tokens
+ * by themselves, so those need no CSRF token.
  */
 @Injectable()
 export class SessionGuard implements CanActivate {
   constructor(
     @Inject(SESSION_VERIFIER) private readonly verifier: SessionTokenVerifier,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly sessions: BrowserSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -44,25 +76,10 @@ export class SessionGuard implements CanActivate {
     request.sessionClaims = await this.verifier.verify(token, this.clock());
     request.sessionToken = token;
 
-    if (!bearer && UNSAFE_METHODS.has(request.method)) {
-      assertCsrfToken(request);
+    if (!bearer && token && UNSAFE_METHODS.has(request.method)) {
+      this.sessions.assertCsrfToken(request, token);
     }
     return true;
-  }
-}
-
-function assertCsrfToken(request: Request): void {
-  const cookie: unknown = request.cookies?.[CSRF_COOKIE];
-  const header = request.headers[CSRF_HEADER];
-  const valid =
-    typeof cookie === 'string' &&
-    typeof header === 'string' &&
-    cookie.length === header.length &&
-    timingSafeEqual(Buffer.from(cookie), Buffer.from(header));
-  if (!valid) {
-    throw new DomainError('forbidden', 'csrf.token_invalid', 'The CSRF token is missing or does not match.', {
-      fix: `Send the value of the ${CSRF_COOKIE} cookie in the ${CSRF_HEADER} header.`,
-    });
   }
 }
 
@@ -70,7 +87,7 @@ function assertCsrfToken(request: Request): void {
 export const Session = createParamDecorator((_data: unknown, context: ExecutionContext): { claims: SessionClaims; token: string } => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.sessionClaims || !request.sessionToken) {
-    throw new DomainError('unauthenticated', 'session.missing', 'This request needs a session. Sign in first.');
+    throw new DomainError('unauthenticated', 'session.missing', 'This request needs a session.', { fix: 'Sign in at /signin.' });
   }
   return { claims: request.sessionClaims, token: request.sessionToken };
 });

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Inject, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { Response } from 'express';
 import { SessionClaims } from '@team-access/auth';
 import { AcceptTermsRequest, InboxSummary, ListInboxesOfUserRequest, Patterns, SignInResult } from '@team-access/contracts';
-import { GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
 import { requestContext } from '../http/request-context';
-import { Session, SessionGuard, startBrowserSession } from '../http/session';
+import { BrowserSessions, Session, SessionGuard } from '../http/session';
 import { RpcClient } from '../rpc/rpc.client';
 
 /** The signed-in person: who they are, the terms step, and their inboxes. */
@@ -13,7 +12,7 @@ import { RpcClient } from '../rpc/rpc.client';
 export class MeController {
   constructor(
     private readonly rpc: RpcClient,
-    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly sessions: BrowserSessions,
   ) {}
 
   @Get()
@@ -32,7 +31,7 @@ export class MeController {
     const request: AcceptTermsRequest = { context: requestContext(session.token), termsVersion: body?.termsVersion as string };
     const result = await this.rpc.call<SignInResult>(Patterns.acceptTerms, request);
 
-    startBrowserSession(response, result.sessionToken, this.settings.sessionLifetimeSeconds, this.settings.secureCookies);
+    this.sessions.start(response, result.sessionToken);
     return { termsAccepted: true, sessionToken: result.sessionToken };
   }
 

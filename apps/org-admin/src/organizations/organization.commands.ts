@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, OrganizationEvent } from '@team-access/contracts';
 import { EventStore } from '@team-access/event-store';
-import { CLOCK, Clock, Decider, EVENT_STORE, EventCodec, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, sealingCodec } from '@team-access/runtime';
+import { CLOCK, Clock, CommandContext, Decider, EVENT_STORE, EventCodec, handleCommand, loadAggregate, PERSONAL_DATA_VAULT, PersonalDataSealer, sealingCodec } from '@team-access/runtime';
+import { reserveTenant } from './tenant-reservations';
 import {
   CreateOrganization,
   decideOrganization,
@@ -47,13 +48,19 @@ export class OrganizationCommands {
 
   async create(input: CreateOrganizationInput, correlationId: string): Promise<{ organizationId: string; created: boolean; lastPosition: number | null }> {
     const command = parseCreateOrganization(input);
+    const context: CommandContext = { organizationId: command.organizationId, correlationId, actor: { kind: 'system', name: 'platform-admin' }, now: this.clock };
+    const streamId = `organization-${command.organizationId}`;
 
-    const outcome = await handleCommand(this.store, `organization-${command.organizationId}`, organizationDecider, this.codec, command, {
-      organizationId: command.organizationId,
-      correlationId,
-      actor: { kind: 'system', name: 'platform-admin' },
-      now: this.clock,
-    });
+    // Validate against the current state before reserving tenants, so a rejected request
+    // reserves nothing. NOTE: a failure between reservation and append leaves the tenant
+    // reserved for this organization id; repeating the same request completes it.
+    const { state } = await loadAggregate(this.store, streamId, organizationDecider, this.codec);
+    organizationDecider.decide(state, command);
+    for (const tenant of command.entraTenants) {
+      await reserveTenant(this.store, tenant.tenantId, command.organizationId, context);
+    }
+
+    const outcome = await handleCommand(this.store, streamId, organizationDecider, this.codec, command, context);
     return { organizationId: command.organizationId, created: outcome.events.some((event) => event.type === 'org.organization.created'), lastPosition: outcome.lastPosition };
   }
 }

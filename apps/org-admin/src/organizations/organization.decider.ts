@@ -1,4 +1,4 @@
-import { DomainError, event, isValidLoginName, normalizeLoginName, OrganizationEvent } from '@team-access/contracts';
+import { DomainError, event, hasInvisibleCharacters, isValidLoginName, normalizeLoginName, OrganizationEvent, preview } from '@team-access/contracts';
 
 export interface OrganizationState {
   exists: boolean;
@@ -22,6 +22,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
       connectedTenants.delete(event.data.tenantId);
       return { ...state, connectedTenants };
     }
+    case 'org.entra_tenant.reserved':
+      return state;
   }
 }
 
@@ -54,6 +56,7 @@ export function decideOrganization(state: OrganizationState, command: Organizati
       if (!state.exists) {
         throw new DomainError('not_found', 'organization.not_found', `No organization with id ${command.organizationId} exists.`, {
           value: command.organizationId,
+          fix: 'Create the organization first with POST /platform/organizations.',
         });
       }
       return decideConnect(state, command);
@@ -62,14 +65,14 @@ export function decideOrganization(state: OrganizationState, command: Organizati
 
 function decideCreate(state: OrganizationState, command: CreateOrganization): OrganizationEvent[] {
   const name = command.name.trim();
-  if (name.length === 0 || name.length > ORGANIZATION_NAME_MAX_LENGTH) {
-    throw new DomainError('invalid', 'organization.name_invalid', 'The organization name must have 1 to 100 characters.', {
+  if (name.length === 0 || name.length > ORGANIZATION_NAME_MAX_LENGTH || hasInvisibleCharacters(name)) {
+    throw new DomainError('invalid', 'organization.name_invalid', 'The organization name must have 1 to 100 visible characters.', {
       value: command.name,
-      fix: 'Send a non-empty "name" of at most 100 characters.',
+      fix: 'Send a non-empty "name" of at most 100 characters, without control or formatting characters.',
     });
   }
   if (!isValidLoginName(command.ownerLoginName)) {
-    throw new DomainError('invalid', 'organization.owner_login_name_invalid', `"${command.ownerLoginName}" is not a valid login name.`, {
+    throw new DomainError('invalid', 'organization.owner_login_name_invalid', `"${preview(command.ownerLoginName)}" is not a valid login name.`, {
       value: command.ownerLoginName,
       fix: "Use the owner's Entra user principal name or email address.",
     });
@@ -80,8 +83,9 @@ function decideCreate(state: OrganizationState, command: CreateOrganization): Or
     if (state.name === name && state.ownerLoginName === ownerLoginName) {
       return command.entraTenants.flatMap((tenant) => decideConnect(state, { type: 'ConnectEntraTenant', organizationId: command.organizationId, ...tenant }));
     }
-    throw new DomainError('conflict', 'organization.already_exists', `An organization with id ${command.organizationId} already exists.`, {
+    throw new DomainError('conflict', 'organization.already_exists', `An organization with id ${command.organizationId} already exists with another name or owner.`, {
       value: command.organizationId,
+      fix: 'Leave "organizationId" out to create a new organization, or repeat the original request exactly.',
     });
   }
 
@@ -95,14 +99,14 @@ function decideCreate(state: OrganizationState, command: CreateOrganization): Or
 
 function decideConnect(state: OrganizationState, command: ConnectEntraTenant): OrganizationEvent[] {
   if (!TENANT_ID_PATTERN.test(command.tenantId)) {
-    throw new DomainError('invalid', 'organization.tenant_id_invalid', `"${command.tenantId}" is not an Entra tenant id.`, {
+    throw new DomainError('invalid', 'organization.tenant_id_invalid', `"${preview(command.tenantId)}" is not an Entra tenant id.`, {
       value: command.tenantId,
       fix: 'Copy the Directory (tenant) ID, a GUID, from the Entra admin center.',
     });
   }
   const invalidDomain = command.verifiedDomains.find((domain) => !DOMAIN_PATTERN.test(domain));
   if (invalidDomain !== undefined) {
-    throw new DomainError('invalid', 'organization.domain_invalid', `"${invalidDomain}" is not a domain name.`, {
+    throw new DomainError('invalid', 'organization.domain_invalid', `"${preview(invalidDomain)}" is not a domain name.`, {
       value: invalidDomain,
       fix: 'List verified domains such as contoso.example, without "@" or a scheme.',
     });

@@ -45,7 +45,9 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
       reply = await firstValueFrom(this.client.send<Reply<TResult>>(pattern, request).pipe(timeout(RPC_TIMEOUT_MS)));
     } catch (error: unknown) {
       if (error instanceof TimeoutError) {
-        throw new DomainError('unavailable', 'upstream.timeout', `The service behind ${pattern} did not answer within ${RPC_TIMEOUT_MS / 1000} s. Retry later.`);
+        throw new DomainError('unavailable', 'upstream.timeout', `The service behind ${pattern} did not respond within ${RPC_TIMEOUT_MS / 1000} s.`, {
+          fix: 'Retry later. Repeating an invitation is safe: an identical one is not created twice.',
+        });
       }
       throw error;
     }

@@ -3,7 +3,7 @@ import passport from 'passport';
 import { Logger } from 'pino';
 import { DomainError, MicrosoftSignInRequest, Patterns, SignInResult } from '@team-access/contracts';
 import { CLOCK, Clock } from '@team-access/runtime';
-import { GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
+import { ENTRA_STATE_STORE, GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
 import { requestContext } from '../http/request-context';
 import { RpcClient } from '../rpc/rpc.client';
 import { EncryptedCookieStateStore } from './entra-state.store';
@@ -18,17 +18,18 @@ export class EntraStrategyRegistrar implements OnModuleInit {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(ENTRA_STATE_STORE) private readonly stateStore: EncryptedCookieStateStore,
   ) {}
 
   onModuleInit(): void {
-    const { entra, publicBaseUrl, secureCookies } = this.settings;
+    const { entra, publicBaseUrl } = this.settings;
     const strategy = new EntraStrategy(
       {
         authorityHost: entra.authorityHost,
         clientId: entra.clientId,
         clientSecret: entra.clientSecret,
         callbackUrl: `${publicBaseUrl}/auth/microsoft/callback`,
-        stateStore: new EncryptedCookieStateStore(entra.stateSecret, secureCookies, this.clock),
+        stateStore: this.stateStore,
         now: this.clock,
       },
       (_request, identity, done) => {

@@ -1,11 +1,14 @@
-import { Controller, Get, Inject, Next, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Next, Query, Req, Res } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import passport from 'passport';
 import { Logger } from 'pino';
 import { DomainError, SignInResult } from '@team-access/contracts';
-import { GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings } from '../gateway.tokens';
-import { startBrowserSession } from '../http/session';
-import { signInFailedPage, signInPage } from './sign-in.pages';
+import { ENTRA_STATE_STORE, GATEWAY_LOGGER } from '../gateway.tokens';
+import { EncryptedCookieStateStore } from './entra-state.store';
+import { BrowserSessions } from '../http/session';
+import { homePage, signInFailedPage, signInPage, termsPage } from './sign-in.pages';
+
+const TERMS_VERSION_PATTERN = /^[A-Za-z0-9._-]{1,40}$/;
 
 /** What the strategy's verify step hands back: a finished sign-in, or the reason it was refused. */
 export interface SignInOutcome {
@@ -38,13 +41,29 @@ const ENTRA_REFUSALS: Array<{ pattern: RegExp; code: string; message: string; fi
 @Controller()
 export class SignInController {
   constructor(
-    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    private readonly sessions: BrowserSessions,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(ENTRA_STATE_STORE) private readonly stateStore: EncryptedCookieStateStore,
   ) {}
 
   @Get('signin')
   signIn(@Res() response: Response): void {
     response.type('html').send(signInPage());
+  }
+
+  @Get('terms')
+  terms(@Query('version') version: unknown, @Res() response: Response): void {
+    if (typeof version !== 'string' || !TERMS_VERSION_PATTERN.test(version)) {
+      response.redirect(303, '/');
+      return;
+    }
+    response.type('html').send(termsPage(version));
+  }
+
+  /** The landing page after sign-in: who is signed in and their inboxes, read from the JSON API. */
+  @Get()
+  home(@Res() response: Response): void {
+    response.type('html').send(homePage());
   }
 
   /** Redirects to Microsoft with state, nonce and a PKCE challenge. */
@@ -54,11 +73,15 @@ export class SignInController {
   }
 
   @Get('auth/microsoft/callback')
-  callback(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): void {
+  async callback(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): Promise<void> {
+    if (!(await this.isCallbackOfThisBrowser(request))) {
+      this.refuse(request, response, 400, 'sign_in.request_invalid', 'The sign-in response does not belong to a sign-in started in this browser.', 'Start the sign-in again from this site.');
+      return;
+    }
+
     const finish = (error: Error | null, outcome: SignInOutcome | false, info?: { message?: string; code?: string }) => {
       if (error) {
-        this.logger.error({ err: error }, 'Microsoft sign-in failed');
-        this.refuse(request, response, 502, 'sign_in.failed', 'The Microsoft sign-in could not be completed.', 'Start again; if it keeps failing, contact support.');
+        this.failWithError(request, response, error);
         return;
       }
       if (outcome && outcome.result) {
@@ -76,9 +99,37 @@ export class SignInController {
     passport.authenticate('entra', { session: false }, finish)(request, response, next);
   }
 
+  /**
+   * Checks that the callback carries a code or an error, and that its `state` matches the state
+   * cookie of this browser. passport-openidconnect checks state only for codes, so without this
+   * anyone could show a user a forged refusal through a crafted `error` link.
+   */
+  private async isCallbackOfThisBrowser(request: Request): Promise<boolean> {
+    const { code, error, state } = request.query;
+    if (typeof code !== 'string' && typeof error !== 'string') {
+      return false;
+    }
+    const pending = await this.stateStore.open(request);
+    return pending !== null && typeof state === 'string' && pending.handle === state;
+  }
+
+  /** Errors the library raises for Entra's answers, as opposed to failures on our side. */
+  private failWithError(request: Request, response: Response, error: Error & { code?: string }): void {
+    if (error.name === 'TokenError' && error.code === 'invalid_grant') {
+      this.refuse(request, response, 400, 'sign_in.code_invalid', 'The sign-in code was already used or has expired.', 'Start the sign-in again.');
+      return;
+    }
+    if (error.name === 'AuthorizationError') {
+      this.refuseFromEntra(request, response, { message: `${error.code ?? ''} ${error.message}` });
+      return;
+    }
+    this.logger.error({ err: error }, 'Microsoft sign-in failed');
+    this.refuse(request, response, 502, 'sign_in.failed', 'The Microsoft sign-in could not be completed.', 'Start again; if it keeps failing, contact support.');
+  }
+
   private succeed(request: Request, response: Response, result: SignInResult): void {
-    startBrowserSession(response, result.sessionToken, this.settings.sessionLifetimeSeconds, this.settings.secureCookies);
-    const next = result.termsAccepted ? '/' : '/terms';
+    this.sessions.start(response, result.sessionToken);
+    const next = result.termsAccepted ? '/' : `/terms?version=${encodeURIComponent(result.currentTermsVersion)}`;
 
     if (wantsJson(request)) {
       response.status(200).json({ signedIn: true, userId: result.userId, termsAccepted: result.termsAccepted, next, sessionToken: result.sessionToken });

@@ -47,3 +47,28 @@ document.getElementById('accept').addEventListener('click', async (event) => {
 </script>`,
   );
 }
+
+export function homePage(): string {
+  return page(
+    'Inboxes',
+    `<h1>Your inboxes</h1>
+<p id="who"></p>
+<ul id="inboxes"></ul>
+<script>
+(async () => {
+  const me = await fetch('/api/me');
+  if (me.status === 401) { window.location.assign('/signin'); return; }
+  const person = await me.json();
+  document.getElementById('who').textContent = 'Signed in as ' + person.loginName;
+  const listed = await fetch('/api/me/inboxes');
+  const body = await listed.json();
+  for (const inbox of body.inboxes ?? []) {
+    const item = document.createElement('li');
+    item.textContent = inbox.name + ' (' + inbox.tier + ')';
+    document.getElementById('inboxes').append(item);
+  }
+  if (body.error) { document.getElementById('who').textContent += ': ' + body.error.message; }
+})();
+</script>`,
+  );
+}
