@@ -21,7 +21,7 @@ const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://team_access:team_access@1
 
 async function main(): Promise<void> {
   const runId = randomBytes(4).toString('hex');
-  const logger = pino({ level: 'warn' });
+  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' });
   const store = await PostgresEventStore.start({ connectionString: PG_URL, schema: `bench_${runId}`, logger });
   const client = await mongo.MongoClient.connect(MONGODB_SERVER);
   const db = client.db(`bench_lag_${runId}`);

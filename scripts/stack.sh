@@ -20,7 +20,7 @@
 #   KAFKA_HEAP_OPTS        JVM heap flags of the broker [-Xms256m -Xmx768m]
 #   FERRETDB_PORT          FerretDB MongoDB listener [27117]
 #   FERRETDB_DATA_DIR      FerretDB SQLite directory [$STACK_DIR/data/ferretdb]
-#   FERRETDB_HANDLER       FerretDB backend, sqlite or postgresql [sqlite]
+#   FERRETDB_HANDLER       FerretDB backend, postgresql or sqlite [postgresql]; see infra/ferretdb/main.go
 #   POSTGRES_PORT          PostgreSQL port [55432]
 #   POSTGRES_DATA_DIR      PostgreSQL data directory, owned by user postgres [$STACK_DIR/data/postgres]
 #   POSTGRES_CLUSTER       postgresql-common cluster name [teamaccess]
@@ -58,7 +58,7 @@ KAFKA_HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}
 
 FERRETDB_PORT=${FERRETDB_PORT:-27117}
 FERRETDB_DATA_DIR=$(absolute_path "${FERRETDB_DATA_DIR:-$STACK_DIR/data/ferretdb}")
-FERRETDB_HANDLER=${FERRETDB_HANDLER:-sqlite}
+FERRETDB_HANDLER=${FERRETDB_HANDLER:-postgresql}
 
 POSTGRES_PORT=${POSTGRES_PORT:-55432}
 POSTGRES_DATA_DIR=$(absolute_path "${POSTGRES_DATA_DIR:-$STACK_DIR/data/postgres}")
