@@ -1,4 +1,5 @@
-// Invite latency through the gateway at 50 concurrent clients: HTTP → gateway → Kafka request →
+// Invite latency through the gateway at 50 concurrent clients spread over 10 inboxes (set
+// BENCH_INBOXES=1 for the worst case, every client writing to one inbox): HTTP → gateway → Kafka request →
 // inbox service (verify session, decide, append to PostgreSQL, wait for the MongoDB projection)
 // → Kafka reply → HTTP response. The raw baseline, measured in the same run at the same
 // concurrency, writes one PostgreSQL row and one MongoDB document per request directly.
@@ -14,17 +15,19 @@ import { formatSummary, runConcurrently } from './stats';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const INVITES = Number(process.env.BENCH_INVITES ?? 2000);
+const INBOXES = Number(process.env.BENCH_INBOXES ?? 10);
 const WARM_UP = 100;
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://team_access:team_access@127.0.0.1:55432/team_access_test';
 
 async function main(): Promise<void> {
   const system = await startSystem();
   try {
-    const { organizationId, inboxId, owner } = await prepareOrganization(system.gatewayUrl, new EntraAdmin(system.entraUrl));
+    const { organizationId, inboxIds, owner } = await prepareOrganization(system.gatewayUrl, new EntraAdmin(system.entraUrl));
     const csrf = owner.cookie(system.gatewayUrl, 'ta_csrf') ?? '';
     const runId = randomUUID().slice(0, 8);
 
     const invite = async (index: number) => {
+      const inboxId = inboxIds[index % inboxIds.length];
       const response = await owner.request(`${system.gatewayUrl}/api/organizations/${organizationId}/inboxes/${inboxId}/invitations`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
 
     const baseline = await measureBaseline();
-    console.log(formatSummary(`invite via gateway (${CONCURRENCY} concurrent)`, latencies));
+    console.log(formatSummary(`invite via gateway (${CONCURRENCY} concurrent clients, ${INBOXES} inboxes)`, latencies));
     console.log(`  throughput: ${(INVITES / seconds).toFixed(0)} invites/s over ${seconds.toFixed(1)} s`);
     console.log(formatSummary(`raw baseline: one PostgreSQL insert + one MongoDB upsert (${CONCURRENCY} concurrent)`, baseline));
   } finally {
@@ -67,13 +70,16 @@ async function prepareOrganization(gatewayUrl: string, entra: EntraAdmin) {
     headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
     body: JSON.stringify({ termsVersion: '2026-01' }),
   });
-  const inbox = await owner.request(`${gatewayUrl}/api/organizations/${organizationId}/inboxes`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
-    body: JSON.stringify({ name: 'Bench' }),
-  });
-  const inboxId = String(((await inbox.json()) as { inboxId: string }).inboxId);
-  return { organizationId, inboxId, owner };
+  const inboxIds: string[] = [];
+  for (let index = 0; index < INBOXES; index++) {
+    const inbox = await owner.request(`${gatewayUrl}/api/organizations/${organizationId}/inboxes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
+      body: JSON.stringify({ name: `Bench ${index}` }),
+    });
+    inboxIds.push(String(((await inbox.json()) as { inboxId: string }).inboxId));
+  }
+  return { organizationId, inboxIds, owner };
 }
 
 async function measureBaseline(): Promise<number[]> {

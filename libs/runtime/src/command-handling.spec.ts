@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainEvent } from '@team-access/contracts';
 import { InMemoryEventStore, NewEvent } from '@team-access/event-store';
-import { Decider, handleCommand, plainCodec } from './command-handling';
+import { AggregateCache, Decider, handleCommand, plainCodec } from './command-handling';
 
 type CounterEvent = DomainEvent<'test.counter.added', { amount: number }>;
 interface Add {
@@ -37,6 +37,33 @@ function rival(amount: number): NewEvent {
     metadata: { ...context, eventId: randomUUID(), causationId: null, occurredAt: context.now().toISOString() },
   };
 }
+
+describe('handleCommand with a cache', () => {
+  it('reads only the events appended since the cached revision', async () => {
+    const store = new InMemoryEventStore();
+    const cache = new AggregateCache<number>();
+    await handleCommand(store, 'counter-1', counter, plainCodec(), { amount: 2, limit: 10 }, context, cache);
+    await store.append('counter-1', [rival(3)], 0);
+    const readStream = jest.spyOn(store, 'readStream');
+
+    const outcome = await handleCommand(store, 'counter-1', counter, plainCodec(), { amount: 1, limit: 10 }, context, cache);
+
+    expect(outcome.state).toBe(6);
+    expect(readStream).toHaveBeenCalledWith('counter-1', { fromRevision: 1 });
+    expect(cache.get('counter-1')).toEqual({ state: 6, revision: 2 });
+  });
+
+  it('evicts the least recently used stream', () => {
+    const cache = new AggregateCache<number>(2);
+    cache.set('a', 1, 0);
+    cache.set('b', 2, 0);
+    cache.get('a');
+    cache.set('c', 3, 0);
+
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toEqual({ state: 1, revision: 0 });
+  });
+});
 
 describe('handleCommand', () => {
   it('appends decided events with metadata', async () => {

@@ -53,6 +53,44 @@ export interface CommandContext {
   now: () => Date;
 }
 
+/**
+ * The last folded state of recently used streams, so a command reads only the events appended
+ * since, instead of the whole stream with every sealed value opened again. Safe with several
+ * instances: the append still checks the expected revision, and a conflict reads the new events.
+ * NOTE: cached states keep opened personal data until evicted; erasing a person must also
+ * evict the streams that hold their data.
+ */
+export class AggregateCache<TState> {
+  private readonly entries = new Map<string, { state: TState; revision: number }>();
+
+  constructor(private readonly maxEntries = 1_000) {}
+
+  get(streamId: string): { state: TState; revision: number } | undefined {
+    const entry = this.entries.get(streamId);
+    if (entry) {
+      // Re-inserting keeps the Map in least-recently-used order.
+      this.entries.delete(streamId);
+      this.entries.set(streamId, entry);
+    }
+    return entry;
+  }
+
+  set(streamId: string, state: TState, revision: number): void {
+    this.entries.delete(streamId);
+    this.entries.set(streamId, { state, revision });
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) {
+        this.entries.delete(oldest);
+      }
+    }
+  }
+
+  evict(streamId: string): void {
+    this.entries.delete(streamId);
+  }
+}
+
 export interface CommandOutcome<TState, TEvent> {
   events: TEvent[];
   state: TState;
@@ -74,9 +112,10 @@ export async function handleCommand<TState, TCommand, TEvent extends DomainEvent
   codec: EventCodec<TEvent>,
   command: TCommand,
   context: CommandContext,
+  cache?: AggregateCache<TState>,
 ): Promise<CommandOutcome<TState, TEvent>> {
   for (let attempt = 1; ; attempt++) {
-    const { state, revision } = await loadAggregate(store, streamId, decider, codec);
+    const { state, revision } = await loadAggregate(store, streamId, decider, codec, cache);
 
     const events = decider.decide(state, command);
     if (events.length === 0) {
@@ -86,7 +125,9 @@ export async function handleCommand<TState, TCommand, TEvent extends DomainEvent
     const newEvents = await Promise.all(events.map(async (event) => toNewEvent(streamId, event, codec, context)));
     try {
       const result = await store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
-      return { events, state: events.reduce(decider.evolve, state), lastPosition: result.lastPosition };
+      const nextState = events.reduce(decider.evolve, state);
+      cache?.set(streamId, nextState, result.nextExpectedRevision);
+      return { events, state: nextState, lastPosition: result.lastPosition };
     } catch (error: unknown) {
       if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) {
         throw error;
@@ -100,14 +141,22 @@ export async function loadAggregate<TState, TCommand, TEvent extends DomainEvent
   streamId: string,
   decider: Decider<TState, TCommand, TEvent>,
   codec: EventCodec<TEvent>,
+  cache?: AggregateCache<TState>,
 ): Promise<{ state: TState; revision: number }> {
-  const recorded = await store.readStream(streamId);
+  const cached = cache?.get(streamId);
+  const fromRevision = cached ? cached.revision + 1 : 0;
+  const recorded = await store.readStream(streamId, { fromRevision });
 
-  let state = decider.initialState();
+  let state = cached ? cached.state : decider.initialState();
   for (const event of recorded) {
     state = decider.evolve(state, await codec.decode(event));
   }
-  return { state, revision: recorded.length === 0 ? -1 : recorded[recorded.length - 1].revision };
+
+  const revision = recorded.length === 0 ? (cached ? cached.revision : -1) : recorded[recorded.length - 1].revision;
+  if (revision >= 0) {
+    cache?.set(streamId, state, revision);
+  }
+  return { state, revision };
 }
 
 async function toNewEvent<TEvent extends DomainEvent>(

@@ -3,6 +3,9 @@ import { KafkaOptions, Transport } from '@nestjs/microservices';
 import { Consumer } from 'kafkajs';
 import { Patterns } from '@team-access/contracts';
 
+/** Partitions of every topic; also the number of requests a service handles at once. */
+export const RPC_PARTITIONS = 3;
+
 /** Request topics and their reply topics, created at start-up so no consumer waits on auto-creation. */
 export const RPC_TOPICS: string[] = Object.values(Patterns).flatMap((pattern) => [pattern, `${pattern}.reply`]);
 
@@ -17,6 +20,8 @@ export function connectRpcServer(app: INestApplication, serviceName: string, bro
       client: { clientId: `${serviceName}-rpc`, brokers },
       consumer: { groupId: `${serviceName}.rpc`, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: false },
+      // Each partition is handled in order; partitions run in parallel.
+      run: { partitionsConsumedConcurrently: RPC_PARTITIONS },
       postfixId: '',
     },
   };

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SessionClaims, SessionTokenVerifier } from '@team-access/auth';
 import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, normalizeLoginName, preview, RequestContext } from '@team-access/contracts';
 import { EventStore } from '@team-access/event-store';
-import { CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, SESSION_VERIFIER } from '@team-access/runtime';
+import { AggregateCache, CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, SESSION_VERIFIER } from '@team-access/runtime';
 import { CommandActor, decideInbox, DEFAULT_ROLE, InboxCommand } from './inbox.decider';
 import { inboxCodec } from './inbox.codec';
 import { evolveInbox, findMemberByLoginName, initialInboxState, InboxState } from './inbox.state';
@@ -24,6 +24,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 @Injectable()
 export class InboxCommands {
   private readonly codec;
+  private readonly cache = new AggregateCache<InboxState>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -92,6 +93,7 @@ export class InboxCommands {
       this.codec,
       { type: 'ClaimInvitation', organizationId, inboxId, loginName: normalizeLoginName(loginName), userId },
       context,
+      this.cache,
     );
   }
 
@@ -102,7 +104,7 @@ export class InboxCommands {
       actor: { kind: 'user', userId: session.userId },
       now: this.clock,
     };
-    return handleCommand(this.store, inboxStreamId(inboxId), inboxDecider, this.codec, command, context);
+    return handleCommand(this.store, inboxStreamId(inboxId), inboxDecider, this.codec, command, context, this.cache);
   }
 
   /** A session for another organization gets the same answer as a missing inbox. */

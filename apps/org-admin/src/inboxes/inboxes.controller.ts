@@ -47,7 +47,7 @@ export class InboxesController {
       role: body?.role as string | undefined,
     };
 
-    const result = await this.rpc.call<InviteMemberResult>(Patterns.inviteMember, request);
+    const result = await this.rpc.call<InviteMemberResult>(Patterns.inviteMember, request, inboxId);
     response.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     return result;
   }

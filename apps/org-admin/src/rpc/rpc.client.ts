@@ -39,10 +39,16 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.client.close();
   }
 
-  async call<TResult>(pattern: string, request: unknown): Promise<TResult> {
+  /**
+   * Sends a request and waits for its reply. Requests with the same `key` go to the same
+   * partition and are handled in order; use the aggregate id, so commands on one aggregate
+   * queue instead of conflicting.
+   */
+  async call<TResult>(pattern: string, request: unknown, key?: string): Promise<TResult> {
     let reply: Reply<TResult>;
+    const message = key === undefined ? request : { key, value: request };
     try {
-      reply = await firstValueFrom(this.client.send<Reply<TResult>>(pattern, request).pipe(timeout(RPC_TIMEOUT_MS)));
+      reply = await firstValueFrom(this.client.send<Reply<TResult>>(pattern, message).pipe(timeout(RPC_TIMEOUT_MS)));
     } catch (error: unknown) {
       if (error instanceof TimeoutError) {
         throw new DomainError('unavailable', 'upstream.timeout', `The service behind ${pattern} did not respond within ${RPC_TIMEOUT_MS / 1000} s.`, {
