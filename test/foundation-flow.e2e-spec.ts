@@ -10,10 +10,9 @@ import { Client } from 'pg';
 import { Topics } from '@team-access/contracts';
 import { signInWithMicrosoft, TestBrowser } from './support/browser';
 import { eventually } from './support/processes';
-import { EntraAdmin, MONGODB_SERVER, PLATFORM_ADMIN_TOKEN, RunningSystem, startSystem } from './support/system';
+import { EntraAdmin, KAFKA_BROKERS, MONGODB_SERVER, PLATFORM_ADMIN_TOKEN, RunningSystem, startSystem } from './support/system';
 
 const PG_URL = process.env.E2E_INBOX_PG_URL ?? 'postgres://team_access:team_access@127.0.0.1:55432/inbox';
-const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 const TERMS_VERSION = '2026-01';
 
 interface Json {
@@ -377,7 +376,7 @@ describe('foundation flow', () => {
     await client.connect();
     try {
       const result = await client.query<{ data: Json; metadata: Json }>(
-        `SELECT data, metadata FROM event_store.events WHERE type = 'inbox.member.invited' AND data->>'memberId' = $1`,
+        `SELECT data, metadata FROM ${system.eventStoreSchema}.events WHERE type = 'inbox.member.invited' AND data->>'memberId' = $1`,
         [memberId],
       );
       expect(result.rows).toHaveLength(1);
@@ -391,7 +390,7 @@ describe('foundation flow', () => {
     const client = new Client({ connectionString: PG_URL });
     await client.connect();
     try {
-      const result = await client.query<{ count: string }>('SELECT count(*) FROM event_store.events WHERE stream_id = $1', [`inbox-${inboxId}`]);
+      const result = await client.query<{ count: string }>(`SELECT count(*) FROM ${system.eventStoreSchema}.events WHERE stream_id = $1`, [`inbox-${inboxId}`]);
       return Number(result.rows[0].count);
     } finally {
       await client.end();
@@ -413,7 +412,8 @@ describe('foundation flow', () => {
     const kafka = new Kafka({ clientId: 'e2e-reader', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: `e2e-reader-${randomUUID()}` });
     await consumer.connect();
-    await consumer.subscribe({ topic: Topics.inboxEvents, fromBeginning: true });
+    // Topics.inboxEvents carries this process's namespace; the services run in the system's own.
+    await consumer.subscribe({ topic: `${system.kafkaNamespace}${Topics.inboxEvents}`, fromBeginning: true });
 
     let found: { key: string; headers: Record<string, string>; value: Json } | undefined;
     await consumer.run({

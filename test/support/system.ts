@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { mongo } from 'mongoose';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { eventually, REPOSITORY_ROOT, RunningProcess, startNodeProcess, stopProcess } from './processes';
@@ -9,6 +11,8 @@ export const CLIENT_ID = 'team-access-e2e';
 export const CLIENT_SECRET = 'e2e-client-secret-0123456789';
 export const PLATFORM_ADMIN_TOKEN = 'e2e-platform-admin-token-0123456789';
 
+export const POSTGRES_SERVER = process.env.E2E_POSTGRES_SERVER ?? 'postgres://team_access:team_access@127.0.0.1:55432';
+export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',');
 export const MONGODB_SERVER = process.env.E2E_MONGODB_SERVER ?? 'mongodb://127.0.0.1:27117';
 const SERVICES = ['identity', 'inbox', 'notifier', 'org-admin'] as const;
 const SERVICE_PORTS = { 'org-admin': 3100, identity: 3101, inbox: 3102, notifier: 3103 } as const;
@@ -17,6 +21,10 @@ export interface RunningSystem {
   gatewayUrl: string;
   /** Read-model database of a service; unique per run, dropped by `stop`. */
   mongoDatabase(service: (typeof SERVICES)[number]): string;
+  /** PostgreSQL schema of the event tables in every service's database; unique per run, dropped by `stop`. */
+  eventStoreSchema: string;
+  /** Prefix of this run's Kafka topics and consumer groups; its topics are deleted by `stop`. */
+  kafkaNamespace: string;
   entraUrl: string;
   smtpApiUrl: string;
   healthUrls: Record<(typeof SERVICES)[number], string>;
@@ -33,6 +41,10 @@ export async function startSystem(): Promise<RunningSystem> {
   const processes: RunningProcess[] = [];
   const runId = randomBytes(4).toString('hex');
   const mongoDatabase = (service: (typeof SERVICES)[number]) => `e2e_${runId}_${service.replace('-', '_')}`;
+  // Each run gets its own event tables, so it neither replays nor sees earlier runs' events.
+  const eventStoreSchema = `e2e_${runId}`;
+  // And its own Kafka topics and consumer groups, so no other system's messages reach it.
+  const kafkaNamespace = `e2e-${runId}.`;
   const stop = async () => {
     const exitCodes: Record<string, number | null> = {};
     for (const running of [...processes].reverse()) {
@@ -40,6 +52,8 @@ export async function startSystem(): Promise<RunningSystem> {
     }
     processes.length = 0;
     await dropDatabases(SERVICES.map(mongoDatabase));
+    await dropEventStoreSchemas(eventStoreSchema);
+    await deleteTopics(kafkaNamespace);
     return exitCodes;
   };
 
@@ -75,6 +89,8 @@ export async function startSystem(): Promise<RunningSystem> {
       ENTRA_CLIENT_SECRET: CLIENT_SECRET,
       PLATFORM_ADMIN_TOKEN,
       SMTP_URL: `smtp://127.0.0.1:${smtp.ready.smtpPort}`,
+      EVENT_STORE_PG_SCHEMA: eventStoreSchema,
+      KAFKA_NAMESPACE: kafkaNamespace,
     };
 
     const started = await Promise.all(
@@ -95,7 +111,7 @@ export async function startSystem(): Promise<RunningSystem> {
       await eventually(`${service} to report healthy`, async () => ((await fetch(url)).status === 200 ? true : undefined), 60_000, 250);
     }
 
-    return { gatewayUrl, mongoDatabase, entraUrl: entra.ready, smtpApiUrl: `http://127.0.0.1:${smtp.ready.httpPort}`, healthUrls, stop };
+    return { gatewayUrl, mongoDatabase, eventStoreSchema, kafkaNamespace, entraUrl: entra.ready, smtpApiUrl: `http://127.0.0.1:${smtp.ready.httpPort}`, healthUrls, stop };
   } catch (error: unknown) {
     await stop();
     throw error;
@@ -110,6 +126,32 @@ async function dropDatabases(names: string[]): Promise<void> {
     }
   } finally {
     await client.close();
+  }
+}
+
+async function dropEventStoreSchemas(schema: string): Promise<void> {
+  for (const database of ['identity', 'inbox', 'org_admin']) {
+    const client = new Client({ connectionString: `${POSTGRES_SERVER}/${database}` });
+    await client.connect();
+    try {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.query('DELETE FROM relay_checkpoints WHERE name LIKE $1', [`%@${schema}`]).catch(() => undefined);
+    } finally {
+      await client.end();
+    }
+  }
+}
+
+async function deleteTopics(namespace: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'e2e-cleanup', brokers: KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(namespace));
+    if (topics.length > 0) {
+      await admin.deleteTopics({ topics });
+    }
+  } finally {
+    await admin.disconnect();
   }
 }
 

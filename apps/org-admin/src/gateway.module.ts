@@ -1,6 +1,7 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { Logger } from 'pino';
+import { KAFKA_NAMESPACE } from '@team-access/contracts';
 import { CLOCK, Clock } from '@team-access/runtime';
 import { ENTRA_STATE_STORE, GATEWAY_LOGGER, GATEWAY_SETTINGS, GatewaySettings, KAFKA_RPC_CLIENT } from './gateway.tokens';
 import { EncryptedCookieStateStore } from './sign-in/entra-state.store';
@@ -26,7 +27,7 @@ export function gatewayModule(settings: GatewaySettings, kafkaBrokers: string[],
           transport: Transport.KAFKA,
           options: {
             client: { clientId: 'org-admin-rpc-client', brokers: kafkaBrokers },
-            consumer: { groupId: 'org-admin.rpc-replies', allowAutoTopicCreation: false },
+            consumer: { groupId: `${KAFKA_NAMESPACE}org-admin.rpc-replies`, allowAutoTopicCreation: false },
             producer: { allowAutoTopicCreation: false },
             postfixId: '',
           },

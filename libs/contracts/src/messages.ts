@@ -1,4 +1,5 @@
 import { Tier } from './tiers';
+import { KAFKA_NAMESPACE } from './topics';
 
 /**
  * Request-reply patterns carried by the @nestjs/microservices Kafka transport. The transport
@@ -6,12 +7,12 @@ import { Tier } from './tiers';
  * sign-in requests, which discover it.
  */
 export const Patterns = {
-  createOrganization: 'org-admin.organization.create',
-  createInbox: 'inbox.inbox.create',
-  inviteMember: 'inbox.member.invite',
-  listInboxesOfUser: 'inbox.query.inboxes-of-user',
-  completeMicrosoftSignIn: 'identity.sign-in.microsoft.complete',
-  acceptTerms: 'identity.terms.accept',
+  createOrganization: `${KAFKA_NAMESPACE}org-admin.organization.create`,
+  createInbox: `${KAFKA_NAMESPACE}inbox.inbox.create`,
+  inviteMember: `${KAFKA_NAMESPACE}inbox.member.invite`,
+  listInboxesOfUser: `${KAFKA_NAMESPACE}inbox.query.inboxes-of-user`,
+  completeMicrosoftSignIn: `${KAFKA_NAMESPACE}identity.sign-in.microsoft.complete`,
+  acceptTerms: `${KAFKA_NAMESPACE}identity.terms.accept`,
 } as const;
 
 /**

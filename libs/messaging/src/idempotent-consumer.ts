@@ -1,4 +1,4 @@
-import { EventHeaders } from '@team-access/contracts';
+import { EventHeaders, KAFKA_NAMESPACE } from '@team-access/contracts';
 import type { Consumer, EachMessagePayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { runWithCorrelation } from './correlation';
@@ -137,7 +137,7 @@ export class IdempotentConsumer {
       throw new Error(`Consumer ${options.serviceName}.${options.purpose} has no topics. Pass at least one topic.`);
     }
 
-    this.groupId = `${options.serviceName}.${options.purpose}`;
+    this.groupId = `${KAFKA_NAMESPACE}${options.serviceName}.${options.purpose}`;
     this.consumer = options.kafka.consumer({
       groupId: this.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,

@@ -1,7 +1,7 @@
 import { INestApplication, INestMicroservice } from '@nestjs/common';
 import { KafkaOptions, Transport } from '@nestjs/microservices';
 import { Consumer } from 'kafkajs';
-import { Patterns } from '@team-access/contracts';
+import { KAFKA_NAMESPACE, Patterns } from '@team-access/contracts';
 
 /** Partitions of every topic; also the number of requests a service handles at once. */
 export const RPC_PARTITIONS = 3;
@@ -18,7 +18,7 @@ export function connectRpcServer(app: INestApplication, serviceName: string, bro
     transport: Transport.KAFKA,
     options: {
       client: { clientId: `${serviceName}-rpc`, brokers },
-      consumer: { groupId: `${serviceName}.rpc`, allowAutoTopicCreation: false },
+      consumer: { groupId: `${KAFKA_NAMESPACE}${serviceName}.rpc`, allowAutoTopicCreation: false },
       subscribe: { fromBeginning: false },
       // Each partition is handled in order; partitions run in parallel.
       run: { partitionsConsumedConcurrently: RPC_PARTITIONS },

@@ -23,6 +23,7 @@ export function eventSourcedConfigShape(database: string) {
   return {
     MONGODB_URL: commonConfigShape.MONGODB_URL.removeDefault().default(`mongodb://127.0.0.1:27117/${database}`),
     EVENT_STORE_PG_URL: z.string().url().default(`postgres://team_access:team_access@127.0.0.1:55432/${database}`),
+    EVENT_STORE_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lower-case PostgreSQL schema name').default('event_store'),
     PERSONAL_DATA_MASTER_KEY_FILE: z.string().min(1).default('.stack/keys/personal-data.key'),
   };
 }

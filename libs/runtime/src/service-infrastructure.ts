@@ -21,6 +21,8 @@ export interface InfrastructureSettings {
   eventStore?: {
     kind: 'postgres' | 'eventstoredb';
     postgresUrl?: string;
+    /** PostgreSQL schema of the event tables; tests give each run its own. */
+    postgresSchema?: string;
     eventStoreDbUrl?: string;
     personalDataMasterKeyFile: string;
     /** Kafka topic the relay publishes this service's events to. */
@@ -47,6 +49,7 @@ export function eventSourcedInfrastructure(
     MONGODB_URL: string;
     EVENT_STORE: 'postgres' | 'eventstoredb';
     EVENT_STORE_PG_URL: string;
+    EVENT_STORE_PG_SCHEMA: string;
     EVENTSTOREDB_URL?: string;
     PERSONAL_DATA_MASTER_KEY_FILE: string;
   },
@@ -60,6 +63,7 @@ export function eventSourcedInfrastructure(
     eventStore: {
       kind: settings.EVENT_STORE,
       postgresUrl: settings.EVENT_STORE_PG_URL,
+      postgresSchema: settings.EVENT_STORE_PG_SCHEMA,
       eventStoreDbUrl: settings.EVENTSTOREDB_URL,
       personalDataMasterKeyFile: settings.PERSONAL_DATA_MASTER_KEY_FILE,
       topic,
@@ -108,7 +112,7 @@ export class ServiceInfrastructure {
     const masterKey = readMasterKey(settings.eventStore.personalDataMasterKeyFile);
     if (settings.eventStore.kind === 'postgres') {
       const pool = new Pool({ connectionString: requireSetting('EVENT_STORE_PG_URL', settings.eventStore.postgresUrl), max: 10 });
-      const store = await PostgresEventStore.start({ pool, logger: logger.child({ component: 'event-store' }) });
+      const store = await PostgresEventStore.start({ pool, schema: settings.eventStore.postgresSchema, logger: logger.child({ component: 'event-store' }) });
       const keys = await PostgresSubjectKeyStore.start({ pool, masterKey });
       const checkpoints = new PostgresCheckpointStore(pool);
       await checkpoints.ensureSchema();
@@ -150,7 +154,8 @@ export class ServiceInfrastructure {
     }
 
     this.relay = new OutboxRelay({
-      name: `${this.settings.serviceName}-relay`,
+      // The checkpoint belongs to one store, so its name includes the store's schema.
+      name: `${this.settings.serviceName}-relay@${eventStoreSettings.postgresSchema ?? 'event_store'}`,
       store: decoded,
       kafka: this.kafka,
       checkpoints,
