@@ -34,7 +34,7 @@ async function main(): Promise<void> {
         body: JSON.stringify({ loginName: `bench-${runId}-${index}@contoso.example`, tier: 'member' }),
       });
       if (response.status !== 201) {
-        throw new Error(`Invitation ${index} answered ${response.status}: ${await response.text()}`);
+        throw new Error(`Invitation ${index} failed with HTTP ${response.status}: ${await response.text()}`);
       }
     };
 

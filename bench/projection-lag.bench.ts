@@ -1,6 +1,6 @@
-// Projection lag from append to read model at a sustained append rate (default 200 events/s):
-// a writer appends `inbox.member.invited` events to the PostgreSQL event store, the projection
-// runner applies them to FerretDB, and each event's lag runs from the moment its append
+// Projection lag from append to read model at a sustained append rate (default 200 events/s).
+// A writer appends `inbox.member.invited` events to the PostgreSQL event store, and the
+// projection runner applies them to FerretDB. Each event's lag runs from the moment its append
 // returned to the moment the runner reported its position applied. The raw baseline, in the
 // same run, times one MongoDB upsert per event at the same rate.
 //

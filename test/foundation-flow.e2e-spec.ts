@@ -40,10 +40,14 @@ describe('foundation flow', () => {
     raw?: { contentType: string; body: string },
   ): Promise<{ status: number; body: Json }> {
     const csrf = browser.cookie(system.gatewayUrl, 'ta_csrf');
+    let payload: string | undefined = raw?.body;
+    if (!raw && body !== undefined) {
+      payload = JSON.stringify(body);
+    }
     const response = await browser.request(`${system.gatewayUrl}${path}`, {
       method,
       headers: { 'content-type': raw?.contentType ?? 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },
-      body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body),
+      body: payload,
     });
     return { status: response.status, body: (await response.json()) as Json };
   }

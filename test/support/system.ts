@@ -41,7 +41,7 @@ export async function startSystem(): Promise<RunningSystem> {
   const processes: RunningProcess[] = [];
   const runId = randomBytes(4).toString('hex');
   const mongoDatabase = (service: (typeof SERVICES)[number]) => `e2e_${runId}_${service.replace('-', '_')}`;
-  // Each run gets its own event tables, so it neither replays nor sees earlier runs' events.
+  // Each run gets its own event tables, so it neither replays nor reads earlier runs' events.
   const eventStoreSchema = `e2e_${runId}`;
   // And its own Kafka topics and consumer groups, so no other system's messages reach it.
   const kafkaNamespace = `e2e-${runId}.`;

@@ -10,7 +10,7 @@ export interface Decider<TState, TCommand, TEvent extends DomainEvent> {
 }
 
 /**
- * Converts between events as the domain sees them and as the store keeps them. Services use it
+ * Converts between events as the domain uses them and as the store keeps them. Services use it
  * to seal personal data before an append and to open it after a read.
  */
 export interface EventCodec<TEvent extends DomainEvent> {
@@ -25,8 +25,8 @@ export interface PersonalDataSealer {
 }
 
 /**
- * A codec that seals personal data on the way into the store and opens every sealed value on the
- * way out. `encodeData` returns the event's data with its personal fields sealed.
+ * Creates a codec that seals personal data on the way into the store and opens every sealed value
+ * on the way out. `encodeData` returns the event's data with its personal fields sealed.
  */
 export function sealingCodec<TEvent extends DomainEvent>(
   vault: PersonalDataSealer,
@@ -102,7 +102,7 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Loads the stream, decides, and appends with the expected revision. A concurrent writer makes
- * the append fail; the handler then re-reads and decides again on the fresh state, so a retry
+ * the append fail. The handler then re-reads and decides again on the fresh state, so a retry
  * re-validates instead of replaying a stale decision.
  */
 export async function handleCommand<TState, TCommand, TEvent extends DomainEvent>(
@@ -152,7 +152,8 @@ export async function loadAggregate<TState, TCommand, TEvent extends DomainEvent
     state = decider.evolve(state, await codec.decode(event));
   }
 
-  const revision = recorded.length === 0 ? (cached ? cached.revision : -1) : recorded[recorded.length - 1].revision;
+  const lastRecorded = recorded.at(-1);
+  const revision = lastRecorded ? lastRecorded.revision : (cached?.revision ?? -1);
   if (revision >= 0) {
     cache?.set(streamId, state, revision);
   }

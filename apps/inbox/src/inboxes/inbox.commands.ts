@@ -107,7 +107,7 @@ export class InboxCommands {
     return handleCommand(this.store, inboxStreamId(inboxId), inboxDecider, this.codec, command, context, this.cache);
   }
 
-  /** A session for another organization gets the same answer as a missing inbox. */
+  /** Rejects a session of another organization with the same error as a missing inbox. */
   private async authenticate(context: RequestContext, organizationId: string): Promise<SessionClaims> {
     const session = await this.sessions.verify(context.sessionToken, this.clock());
     if (!session.termsAccepted) {

@@ -16,7 +16,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
 
 /**
  * Maps every error to one JSON shape, `{ error: { code, message, value?, fix? } }`, once.
- * Unknown errors are logged with their cause and answered with a generic 500.
+ * Unknown errors are logged with their cause, and the client gets a generic 500.
  */
 @Catch()
 export class GatewayErrorFilter implements ExceptionFilter {

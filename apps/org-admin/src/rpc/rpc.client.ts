@@ -41,8 +41,8 @@ export class RpcClient implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /**
    * Sends a request and waits for its reply. Requests with the same `key` go to the same
-   * partition and are handled in order; use the aggregate id, so commands on one aggregate
-   * queue instead of conflicting.
+   * partition and are handled in order. Pass the aggregate id, so that commands on one
+   * aggregate queue instead of conflicting.
    */
   async call<TResult>(pattern: string, request: unknown, key?: string): Promise<TResult> {
     let reply: Reply<TResult>;

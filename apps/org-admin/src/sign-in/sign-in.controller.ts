@@ -10,7 +10,7 @@ import { homePage, signInFailedPage, signInPage, termsPage } from './sign-in.pag
 
 const TERMS_VERSION_PATTERN = /^[A-Za-z0-9._-]{1,40}$/;
 
-/** What the strategy's verify step hands back: a finished sign-in, or the reason it was refused. */
+/** Result of the strategy's verify step: a finished sign-in, or the reason it was refused. */
 export interface SignInOutcome {
   result?: SignInResult;
   refusal?: { status: number; code: string; message: string; fix?: string };
@@ -60,7 +60,7 @@ export class SignInController {
     response.type('html').send(termsPage(version));
   }
 
-  /** The landing page after sign-in: who is signed in and their inboxes, read from the JSON API. */
+  /** Renders the landing page after sign-in: who is signed in and their inboxes, read from the JSON API. */
   @Get()
   home(@Res() response: Response): void {
     response.type('html').send(homePage());
