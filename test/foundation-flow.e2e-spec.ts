@@ -280,6 +280,23 @@ describe('foundation flow', () => {
     expect(secondSignIn.body.termsAccepted).toBe(true);
   });
 
+  it('gives a signed-in person a later invitation at once', async () => {
+    const billing = await api(owner, 'POST', `/api/organizations/${organizationId}/inboxes`, { name: 'Billing' });
+    const invite = await api(owner, 'POST', `/api/organizations/${organizationId}/inboxes/${String(billing.body.inboxId)}/invitations`, {
+      loginName: 'jane.doe@contoso.example',
+      tier: 'manager',
+    });
+    expect(invite.status).toBe(201);
+    expect(invite.body.status).toBe('active');
+
+    const jane = new TestBrowser();
+    expect((await signInWithMicrosoft(jane, system.gatewayUrl, 'jane.doe@contoso.example')).status).toBe(200);
+    const listed = await api(jane, 'GET', '/api/me/inboxes');
+    const names = (listed.body.inboxes as Json[]).map((inbox) => `${String(inbox.name)}:${String(inbox.tier)}`);
+
+    expect(names).toEqual(['Billing:manager', 'Support:member']);
+  });
+
   it('never matches an invitation by the email claim', async () => {
     const invite = await api(owner, 'POST', `/api/organizations/${organizationId}/inboxes/${supportInboxId}/invitations`, { loginName: 'pat.mail@contoso.example' });
     expect(invite.status).toBe(201);

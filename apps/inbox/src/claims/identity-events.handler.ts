@@ -18,6 +18,10 @@ export function identityEventsHandler(commands: InboxCommands, queries: Membersh
       return;
     }
 
+    // Recorded first: an invitation decided after this point claims at once. NOTE: an invitation
+    // decided while this event is in flight, but projected only after the query below, stays
+    // unclaimed until the person is invited again.
+    await queries.recordRegisteredUser(organizationId, loginName, userId);
     const inboxIds = await queries.inboxesInvitingLoginName(organizationId, loginName);
     for (const inboxId of inboxIds) {
       await commands.claimInvitation(organizationId, inboxId, loginName, userId, envelope.metadata.correlationId);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SessionClaims, SessionTokenVerifier } from '@team-access/auth';
-import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, normalizeLoginName, preview, RequestContext } from '@team-access/contracts';
+import { CreateInboxResult, DomainError, InboxEvent, InviteMemberResult, isTier, isValidLoginName, normalizeLoginName, preview, RequestContext } from '@team-access/contracts';
+import { MembershipQueries } from '../memberships/memberships.queries';
 import { EventStore } from '@team-access/event-store';
 import { AggregateCache, CLOCK, Clock, CommandContext, Decider, EVENT_STORE, handleCommand, PERSONAL_DATA_VAULT, PersonalDataSealer, SESSION_VERIFIER } from '@team-access/runtime';
 import { CommandActor, decideInbox, DEFAULT_ROLE, InboxCommand } from './inbox.decider';
@@ -31,6 +32,7 @@ export class InboxCommands {
     @Inject(PERSONAL_DATA_VAULT) vault: PersonalDataSealer,
     @Inject(SESSION_VERIFIER) private readonly sessions: SessionTokenVerifier,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly queries: MembershipQueries,
   ) {
     this.codec = inboxCodec(vault);
   }
@@ -68,6 +70,7 @@ export class InboxCommands {
       tier,
       role,
       actor: actorOf(session),
+      registeredUserId: isValidLoginName(loginName) ? await this.queries.registeredUserId(request.organizationId, normalizeLoginName(loginName)) : null,
     };
     const outcome = await this.run(request.inboxId, command, context, session);
 

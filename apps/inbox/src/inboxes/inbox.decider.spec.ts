@@ -57,6 +57,13 @@ describe('decideInbox InviteMember', () => {
     expect(decideInbox(given(created), invite())).toEqual([invited('member-1', 'jane.doe@contoso.example')]);
   });
 
+  it('claims at once for a person who already signed in', () => {
+    const events = decideInbox(given(created), invite({ registeredUserId: 'jane' }));
+
+    expect(events.map((decided) => decided.type)).toEqual(['inbox.member.invited', 'inbox.member.claimed']);
+    expect(events[1].data).toMatchObject({ memberId: 'member-1', userId: 'jane' });
+  });
+
   it('emits nothing for a repeated identical invitation', () => {
     const state = given(created, invited('member-1', 'jane.doe@contoso.example'));
 

@@ -26,6 +26,8 @@ export interface InviteMember {
   tier: Tier;
   role: string;
   actor: CommandActor;
+  /** The user already registered under this login name in the organization, if any. */
+  registeredUserId?: string | null;
 }
 
 export interface ClaimInvitation {
@@ -115,17 +117,27 @@ function decideInviteMember(state: InboxState, command: InviteMember): InboxEven
     });
   }
 
-  return [
-    event('inbox.member.invited', {
-      organizationId: command.organizationId,
-      inboxId: command.inboxId,
-      inboxName: state.name ?? '',
-      memberId: command.memberId,
-      loginName: normalizeLoginName(command.loginName),
-      tier: command.tier,
-      role: command.role,
-    }),
-  ];
+  const invited = event('inbox.member.invited', {
+    organizationId: command.organizationId,
+    inboxId: command.inboxId,
+    inboxName: state.name ?? '',
+    memberId: command.memberId,
+    loginName: normalizeLoginName(command.loginName),
+    tier: command.tier,
+    role: command.role,
+  });
+  if (!command.registeredUserId) {
+    return [invited];
+  }
+
+  // Someone who already signed in needs no second first sign-in to claim a new invitation.
+  const claimed = event('inbox.member.claimed', {
+    organizationId: command.organizationId,
+    inboxId: command.inboxId,
+    memberId: command.memberId,
+    userId: command.registeredUserId,
+  });
+  return [invited, claimed];
 }
 
 function decideClaimInvitation(state: InboxState, command: ClaimInvitation): InboxEvent[] {

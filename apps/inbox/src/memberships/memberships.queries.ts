@@ -14,6 +14,13 @@ interface MembershipDocument {
   status: 'invited' | 'active' | 'disabled';
 }
 
+interface RegisteredUserDocument {
+  _id: string;
+  organizationId: string;
+  loginName: string;
+  userId: string;
+}
+
 interface InboxDocument {
   _id: string;
   organizationId: string;
@@ -57,6 +64,18 @@ export class MembershipQueries {
     }
 
     return [...summaries.values()].sort((left, right) => left.name.localeCompare(right.name));
+  }
+
+  /** Records that identity registered `userId` under `loginName`, so later invitations claim at once. */
+  async recordRegisteredUser(organizationId: string, loginName: string, userId: string): Promise<void> {
+    await this.connection
+      .collection<RegisteredUserDocument>(INBOX_READ_MODELS.registeredUsers)
+      .updateOne({ _id: `${organizationId}:${loginName}` }, { $set: { organizationId, loginName, userId } }, { upsert: true });
+  }
+
+  async registeredUserId(organizationId: string, loginName: string): Promise<string | null> {
+    const document = await this.connection.collection<RegisteredUserDocument>(INBOX_READ_MODELS.registeredUsers).findOne({ _id: `${organizationId}:${loginName}` });
+    return document?.userId ?? null;
   }
 
   /** Inboxes in which `loginName` holds an unclaimed invitation; used to claim them at first sign-in. */

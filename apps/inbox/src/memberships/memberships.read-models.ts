@@ -9,4 +9,6 @@ export const INBOX_PROJECTION = { name: 'inbox-memberships', version: 1 } as con
 export const INBOX_READ_MODELS = {
   inboxes: `inboxes_v${INBOX_PROJECTION.version}`,
   memberships: `memberships_v${INBOX_PROJECTION.version}`,
+  /** Users identity registered, by organization and login name; fed from identity's events. */
+  registeredUsers: 'registered_users_v1',
 } as const;
