@@ -8,8 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install.sh
 bash scripts/stack.sh up
 eval "$(bash scripts/stack.sh env)"
-# Each service defaults to its own read-model database; a shared MONGODB_URL would merge them.
+# Each service gets its own read-model database and event-store database on the stack's servers,
+# including ports overridden for stack.sh; a shared MONGODB_URL would merge the read models.
+mongodb_server=${MONGODB_URL%/*}
 unset MONGODB_URL
+declare -A event_store_urls=([identity]=$EVENT_STORE_PG_URL_IDENTITY [inbox]=$EVENT_STORE_PG_URL_INBOX [org-admin]=$EVENT_STORE_PG_URL_ORG_ADMIN)
+declare -A databases=([identity]=identity [inbox]=inbox [notifier]=notifier [org-admin]=org_admin)
 npm run --silent build
 
 mkdir -p .stack/logs
@@ -32,7 +36,8 @@ for service in identity inbox notifier org-admin; do
     echo "start: port ${ports[$service]} already responds to /health; stop the other instance first" >&2
     exit 1
   fi
-  node "dist/apps/$service/src/main.js" >>".stack/logs/$service.log" 2>&1 &
+  MONGODB_URL="$mongodb_server/${databases[$service]}" EVENT_STORE_PG_URL="${event_store_urls[$service]:-}" \
+    node "dist/apps/$service/src/main.js" >>".stack/logs/$service.log" 2>&1 &
   pids+=("$!")
   echo "start: $service (pid $!, http://127.0.0.1:${ports[$service]}, log .stack/logs/$service.log)"
 done

@@ -1,3 +1,4 @@
+import { Server } from 'node:http';
 import { DynamicModule, INestApplication, INestMicroservice, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import cookieParser from 'cookie-parser';
@@ -10,7 +11,13 @@ import { HEALTH_PROBE, HealthController } from './health.controller';
 import { InfrastructureModule } from './infrastructure.module';
 import { connectRpcServer, isRpcServerReady } from './rpc-server';
 import { readJwkFile } from './service-config';
-import { InfrastructureSettings, ServiceInfrastructure } from './service-infrastructure';
+import { InfrastructureSettings, ServiceInfrastructure, withTimeout } from './service-infrastructure';
+
+const HEALTH_PROBE_TIMEOUT_MS = 2_000;
+/** In-flight HTTP requests get this long to finish after SIGTERM before their connections close. */
+const SHUTDOWN_GRACE_MS = 10_000;
+/** A stop that takes longer exits with code 1, before a typical 30 s supervisor SIGKILL. */
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 export interface ServiceDefinition<TSettings> {
   name: string;
@@ -76,7 +83,7 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
         useValue: async () => {
           const report = await infrastructure.health();
           if (rpcServer) {
-            const ready = await isRpcServerReady(rpcServer).catch(() => false);
+            const ready = await withTimeout(isRpcServerReady(rpcServer), HEALTH_PROBE_TIMEOUT_MS).catch(() => false);
             report.checks.rpc = ready ? { status: 'ok' } : { status: 'failed', error: 'the Kafka request consumer has not joined its group yet' };
             report.status = ready && report.status === 'ok' ? 'ok' : 'degraded';
           }
@@ -109,6 +116,18 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
     }
     stopping = true;
     logger.info({ signal }, 'Service stopping');
+
+    // Keep-alive connections would hold app.close() open as long as clients keep sending, so
+    // idle ones close at once, busy ones after a grace period, and the whole stop has a deadline.
+    const server = app.getHttpServer() as Server;
+    server.closeIdleConnections();
+    const closeBusy = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const deadline = setTimeout(() => {
+      logger.error({ timeoutMs: SHUTDOWN_DEADLINE_MS }, 'Service did not stop in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    closeBusy.unref();
+    deadline.unref();
     try {
       await app.close();
       await stopExtras();

@@ -112,6 +112,9 @@ export class ServiceInfrastructure {
     const masterKey = readMasterKey(settings.eventStore.personalDataMasterKeyFile);
     if (settings.eventStore.kind === 'postgres') {
       const pool = new Pool({ connectionString: requireSetting('EVENT_STORE_PG_URL', settings.eventStore.postgresUrl), max: 10 });
+      // An idle client that loses its connection (a PostgreSQL restart) emits 'error' on the
+      // pool; unhandled, that would end the process. The pool replaces the client on next use.
+      pool.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; it is replaced on next use'));
       const store = await PostgresEventStore.start({ pool, schema: settings.eventStore.postgresSchema, logger: logger.child({ component: 'event-store' }) });
       const keys = await PostgresSubjectKeyStore.start({ pool, masterKey });
       const checkpoints = new PostgresCheckpointStore(pool);
@@ -240,7 +243,7 @@ function readMasterKey(path: string): Buffer {
   return key;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
     promise.then(

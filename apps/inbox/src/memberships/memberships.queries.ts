@@ -73,9 +73,21 @@ export class MembershipQueries {
       .updateOne({ _id: `${organizationId}:${loginName}` }, { $set: { organizationId, loginName, userId } }, { upsert: true });
   }
 
+  /**
+   * Returns the user registered under `loginName`. The registered-users collection is fed from
+   * identity's Kafka events, so a rebuild of this database loses it; a claimed membership, which
+   * the inbox's own events rebuild, then still names the user.
+   */
   async registeredUserId(organizationId: string, loginName: string): Promise<string | null> {
-    const document = await this.connection.collection<RegisteredUserDocument>(INBOX_READ_MODELS.registeredUsers).findOne({ _id: `${organizationId}:${loginName}` });
-    return document?.userId ?? null;
+    const registered = await this.connection.collection<RegisteredUserDocument>(INBOX_READ_MODELS.registeredUsers).findOne({ _id: `${organizationId}:${loginName}` });
+    if (registered) {
+      return registered.userId;
+    }
+
+    const claimed = await this.connection
+      .collection<MembershipDocument & { loginName: string; userId: string | null }>(INBOX_READ_MODELS.memberships)
+      .findOne({ organizationId, loginName, userId: { $ne: null } });
+    return claimed?.userId ?? null;
   }
 
   /** Inboxes in which `loginName` holds an unclaimed invitation; used to claim them at first sign-in. */
