@@ -16,21 +16,24 @@ function parsePort(value) {
   return port;
 }
 
+// Handlers are installed before start logs "listening", because supervisors and tests may send
+// SIGTERM as soon as they read that line.
+let standIn;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'shutting down');
+    await standIn?.close();
+    process.exit(0);
+  });
+}
+
 try {
-  const standIn = await start({
+  standIn = await start({
     port: parsePort(process.env.ENTRA_STAND_IN_PORT ?? '4011'),
     baseUrl: process.env.ENTRA_STAND_IN_BASE_URL || undefined,
     dataDir: process.env.ENTRA_STAND_IN_DATA || undefined,
     logger,
   });
-
-  for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.once(signal, async () => {
-      logger.info({ signal }, 'shutting down');
-      await standIn.close();
-      process.exit(0);
-    });
-  }
 } catch (error) {
   logger.fatal({ err: error }, 'entra stand-in failed to start');
   process.exit(1);

@@ -17,21 +17,24 @@ function parsePort(name, fallback) {
   return port;
 }
 
+// Handlers are installed before start logs "listening", because supervisors and tests may send
+// SIGTERM as soon as they read that line.
+let sink;
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, async () => {
+    logger.info({ signal }, 'shutting down');
+    await sink?.close();
+    process.exit(0);
+  });
+}
+
 try {
-  const sink = await start({
+  sink = await start({
     smtpPort: parsePort('SMTP_SINK_PORT', '2525'),
     httpPort: parsePort('SMTP_SINK_HTTP_PORT', '4012'),
     dataDir: process.env.SMTP_SINK_DATA || undefined,
     logger,
   });
-
-  for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.once(signal, async () => {
-      logger.info({ signal }, 'shutting down');
-      await sink.close();
-      process.exit(0);
-    });
-  }
 } catch (error) {
   logger.fatal({ err: error }, 'smtp sink failed to start');
   process.exit(1);

@@ -107,7 +107,6 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
   await infrastructure.startBackgroundWork();
   const stopExtras = definition.afterStart ? await definition.afterStart(app, infrastructure, logger, settings) : async () => undefined;
   await app.listen(settings.httpPort, settings.httpHost);
-  logger.info({ port: settings.httpPort, host: settings.httpHost }, 'Service started');
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -141,4 +140,6 @@ export async function runService<TSettings>(definition: ServiceDefinition<TSetti
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // Logged last, because supervisors and tests may send SIGTERM as soon as they read it.
+  logger.info({ port: settings.httpPort, host: settings.httpHost }, 'Service started');
 }
