@@ -21,7 +21,7 @@ async function call(method, url, body, headers = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : {} };
 }
 
-/** Accepts a fresh creation, or the stand-in's answer that the same thing already exists. */
+/** Accepts a fresh creation, or the stand-in's error saying that the same thing already exists. */
 function expectCreatedOrExisting(what, result, existingCodes) {
   if (result.status < 300 || existingCodes.includes(result.body.code)) {
     return;

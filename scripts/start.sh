@@ -9,7 +9,7 @@ bash scripts/install.sh
 bash scripts/stack.sh up
 eval "$(bash scripts/stack.sh env)"
 # Each service gets its own read-model database and event-store database on the stack's servers,
-# including ports overridden for stack.sh; a shared MONGODB_URL would merge the read models.
+# including ports overridden for stack.sh. A shared MONGODB_URL would merge the read models.
 mongodb_server=${MONGODB_URL%/*}
 unset MONGODB_URL
 declare -A event_store_urls=([identity]=$EVENT_STORE_PG_URL_IDENTITY [inbox]=$EVENT_STORE_PG_URL_INBOX [org-admin]=$EVENT_STORE_PG_URL_ORG_ADMIN)

@@ -22,7 +22,7 @@ export class TestBrowser {
     return response;
   }
 
-  /** Follows redirects until a non-redirect answer or a URL for which `stopAt` returns true. */
+  /** Follows redirects until a non-redirect response or a URL for which `stopAt` returns true. */
   async follow(url: string, init: RequestInit = {}, stopAt: (url: URL) => boolean = () => false): Promise<{ response: Response; url: URL }> {
     let current = new URL(url);
     let response = await this.request(current.toString(), init);

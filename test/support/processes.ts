@@ -13,9 +13,9 @@ export interface RunningProcess {
 }
 
 /**
- * Starts a Node program whose stdout is pino JSON, copies its output to .stack/logs/tests, and
- * resolves once a log line satisfies `isReady` (returning what it extracted), or rejects with
- * the log file's path when the deadline passes or the process exits first.
+ * Starts a Node program whose stdout is pino JSON and copies its output to .stack/logs/tests.
+ * Resolves once a log line satisfies `isReady`, with what it extracted. Rejects with the log
+ * file's path when the deadline passes or the process exits first.
  */
 export function startNodeProcess<T>(
   name: string,

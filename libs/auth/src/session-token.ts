@@ -5,7 +5,7 @@ export const ORGANIZATION_PERMISSIONS = ['view_organization', 'audit_history'] a
 export type OrganizationPermission = (typeof ORGANIZATION_PERMISSIONS)[number];
 
 /**
- * What a session token asserts. Identity signs it; every other service verifies it with the
+ * Claims of a session token. Identity signs it; every other service verifies it with the
  * public key, so a command handler checks permissions itself instead of trusting the gateway.
  */
 export interface SessionClaims {

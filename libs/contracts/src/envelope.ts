@@ -1,5 +1,5 @@
 /**
- * Who caused a change. Auditors read this to answer "who gave access to whom".
+ * Who caused a change. Auditors read it to find out who gave access to whom.
  */
 export type Actor =
   | { kind: 'user'; userId: string }

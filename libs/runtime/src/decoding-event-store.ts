@@ -3,7 +3,7 @@ import { EventStore, RecordedEvent, SubscribeOptions, SubscriptionHandle } from 
 /**
  * A read-only view of an event store whose events come back with `data` transformed, for
  * example with sealed personal data opened. Projections and the relay read through it, so their
- * pure code never sees ciphertext. Appends go to the underlying store directly.
+ * pure code never reads ciphertext. Appends go to the underlying store directly.
  */
 export function decodingEventStore(store: EventStore, decode: (data: unknown) => Promise<unknown>): EventStore {
   const decodeEvent = async (event: RecordedEvent): Promise<RecordedEvent> => ({ ...event, data: await decode(event.data) });

@@ -5,7 +5,7 @@ import { HealthReport } from './service-infrastructure';
 export const HEALTH_PROBE = Symbol('HEALTH_PROBE');
 export type HealthProbe = () => Promise<HealthReport>;
 
-/** `GET /health`: 200 when every dependency answers, 503 with the failing checks otherwise. */
+/** Serves `GET /health`: 200 when every dependency responds, 503 with the failing checks otherwise. */
 @Controller('health')
 export class HealthController {
   constructor(@Inject(HEALTH_PROBE) private readonly probe: HealthProbe) {}

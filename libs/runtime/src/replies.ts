@@ -4,7 +4,7 @@ import { WrongExpectedRevisionError } from '@team-access/event-store';
 
 /**
  * Runs a request handler and turns its outcome into a Kafka reply. Domain errors become typed
- * rejections; anything else is logged with its cause and answered as `unavailable`, without
+ * rejections. Anything else is logged with its cause and returned as `unavailable`, without
  * internal details.
  */
 export async function toReply<T>(logger: Logger, pattern: string, work: () => Promise<T>): Promise<Reply<T>> {

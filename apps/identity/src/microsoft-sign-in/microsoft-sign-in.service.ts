@@ -115,7 +115,7 @@ export class MicrosoftSignInService {
 
   /**
    * Binds (tid, oid) first, through an index stream that must not exist yet, so two racing first
-   * sign-ins cannot create two users; then records the user itself.
+   * sign-ins cannot create two users. Then records the user itself.
    */
   private async register(request: MicrosoftSignInRequest, tenantId: string, organizationId: string, loginName: string): Promise<string> {
     const userId = randomUUID();

@@ -70,7 +70,7 @@ describe('decideMicrosoftSignIn', () => {
     expect(error.code).toBe('sign_in.guest_account');
   });
 
-  it('resolves a linked user by the tenant and object id, whatever the UPN says now', () => {
+  it('resolves a linked user by tenant and object id', () => {
     const decision = decideMicrosoftSignIn(
       facts({
         userPrincipalName: 'jane.smith@contoso.example',

@@ -8,7 +8,7 @@ import { IDENTITY_SETTINGS, IdentitySettings, SESSION_SIGNER } from '../identity
 import { userStreamId } from '../users/user.decider';
 import { UserRepository } from '../users/user.repository';
 
-/** The first sign-in by any method asks for the current terms; accepting returns a full session. */
+/** Records acceptance of the current terms, which the first sign-in by any method requires, and returns a full session. */
 @Injectable()
 export class TermsService {
   constructor(

@@ -163,7 +163,7 @@ function decideClaimInvitation(state: InboxState, command: ClaimInvitation): Inb
   ];
 }
 
-/** Another organization's inbox answers exactly like a missing one. */
+/** Rejects another organization's inbox with exactly the error of a missing one. */
 function assertInboxVisible(state: InboxState, organizationId: string, inboxId: string): void {
   if (!state.exists || state.organizationId !== organizationId) {
     throw inboxNotFound(inboxId);

@@ -6,7 +6,7 @@ const READ_YOUR_WRITES_TIMEOUT_MS = 5_000;
 
 /**
  * Lets a command reply only once its events are in the read models, so a client that lists
- * right after a write sees it (read-your-writes for the caller of that command).
+ * right after a write gets it (read-your-writes for the caller of that command).
  */
 @Injectable()
 export class InboxProjectionWaiter {

@@ -75,8 +75,8 @@ export class MembershipQueries {
 
   /**
    * Returns the user registered under `loginName`. The registered-users collection is fed from
-   * identity's Kafka events, so a rebuild of this database loses it; a claimed membership, which
-   * the inbox's own events rebuild, then still names the user.
+   * identity's Kafka events, so a rebuild of this database loses it. A claimed membership is
+   * rebuilt from the inbox's own events, so it still names the user then.
    */
   async registeredUserId(organizationId: string, loginName: string): Promise<string | null> {
     const registered = await this.connection.collection<RegisteredUserDocument>(INBOX_READ_MODELS.registeredUsers).findOne({ _id: `${organizationId}:${loginName}` });
@@ -90,7 +90,7 @@ export class MembershipQueries {
     return claimed?.userId ?? null;
   }
 
-  /** Inboxes in which `loginName` holds an unclaimed invitation; used to claim them at first sign-in. */
+  /** Returns the inboxes with an unclaimed invitation of `loginName`, to claim them at first sign-in. */
   async inboxesInvitingLoginName(organizationId: string, loginName: string): Promise<string[]> {
     const memberships = await this.connection
       .collection<MembershipDocument>(INBOX_READ_MODELS.memberships)

@@ -4,7 +4,7 @@
  */
 export const INBOX_PROJECTION = { name: 'inbox-memberships', version: 1 } as const;
 
-// NOTE: queries read the current version's collections directly; after a rebuild into a new
+// NOTE: queries read the current version's collections directly. After a rebuild into a new
 // version, they follow only once INBOX_PROJECTION.version is raised, not through the alias.
 export const INBOX_READ_MODELS = {
   inboxes: `inboxes_v${INBOX_PROJECTION.version}`,

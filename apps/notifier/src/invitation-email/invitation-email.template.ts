@@ -10,7 +10,7 @@ export interface EmailMessage {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ESCAPES[character]);
 
-/** The invitation email. It goes to the login name, which for Entra users is their UPN. */
+/** Builds the invitation email. It goes to the login name, which for Entra users is their UPN. */
 export function invitationEmail(invitation: MemberInvitedV1 & { loginName: string }, signInUrl: string): EmailMessage {
   const subject = `You are invited to the ${invitation.inboxName} inbox`;
   const text = [

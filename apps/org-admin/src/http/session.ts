@@ -83,7 +83,7 @@ export class SessionGuard implements CanActivate {
   }
 }
 
-/** The verified session of the current request; only valid behind SessionGuard. */
+/** Injects the verified session of the current request; valid only behind SessionGuard. */
 export const Session = createParamDecorator((_data: unknown, context: ExecutionContext): { claims: SessionClaims; token: string } => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.sessionClaims || !request.sessionToken) {

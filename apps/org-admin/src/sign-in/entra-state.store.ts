@@ -3,7 +3,7 @@ import { Request } from 'express';
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { StateStore } from 'passport-openidconnect';
 
-/** What one sign-in attempt keeps between the redirect to Entra and the callback. */
+/** State of one sign-in attempt, kept between the redirect to Entra and the callback. */
 export interface PendingSignIn {
   handle: string;
   nonce: string;

@@ -10,7 +10,7 @@ import { EncryptedCookieStateStore } from './entra-state.store';
 import { EntraStrategy } from './entra.strategy';
 import { refusalOf, SignInOutcome } from './sign-in.controller';
 
-/** Registers the Entra strategy with passport; its verify step asks identity to finish the sign-in. */
+/** Registers the Entra strategy with passport. Its verify step sends identity the request to finish the sign-in. */
 @Injectable()
 export class EntraStrategyRegistrar implements OnModuleInit {
   constructor(

@@ -113,7 +113,7 @@ export class SignInController {
     return pending !== null && typeof state === 'string' && pending.handle === state;
   }
 
-  /** Errors the library raises for Entra's answers, as opposed to failures on our side. */
+  /** Maps the errors the library raises for Entra's responses, as opposed to failures on our side. */
   private failWithError(request: Request, response: Response, error: Error & { code?: string }): void {
     if (error.name === 'TokenError' && error.code === 'invalid_grant') {
       this.refuse(request, response, 400, 'sign_in.code_invalid', 'The sign-in code was already used or has expired.', 'Start the sign-in again.');
@@ -153,7 +153,7 @@ export class SignInController {
   }
 
   private refuse(request: Request, response: Response, status: number, code: string, message: string, fix?: string): void {
-    this.logger.info({ errorCode: code }, 'Microsoft sign-in refused');
+    this.logger.info({ errorCode: code }, 'Microsoft sign-in rejected');
     if (wantsJson(request)) {
       response.status(status).json({ error: { code, message, fix } });
       return;
@@ -168,6 +168,11 @@ function wantsJson(request: Request): boolean {
 
 /** Turns an identity rejection into a refusal for the sign-in page. */
 export function refusalOf(error: DomainError): SignInOutcome {
-  const status = error.kind === 'invalid' ? 400 : error.kind === 'unavailable' ? 503 : 403;
+  let status = 403;
+  if (error.kind === 'invalid') {
+    status = 400;
+  } else if (error.kind === 'unavailable') {
+    status = 503;
+  }
   return { refusal: { status, code: error.code, message: error.message, fix: error.details.fix } };
 }
